@@ -1,0 +1,53 @@
+# helle: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint bench messages screenshots lock clean install
+
+# The virtual environment, rebuilt whenever the pinned requirements change.
+$(VENV)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "helle needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py migrate --noinput
+	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py seed_demo
+	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py serve --port $(PORT)
+
+test: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# Update the Danish catalogue after changing texts, then translate the new entries.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l da --no-obsolete --add-location file -i ".venv/*" -i "staticfiles/*"
+	$(PY) manage.py compilemessages -l da -i ".venv"
+
+screenshots: $(VENV)/.installed
+	$(PY) scripts/screenshots.py
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+# Re-pin every dependency from pyproject.toml into requirements.lock.
+lock:
+	rm -rf /tmp/helle-lock && $(PYTHON) -m venv /tmp/helle-lock
+	/tmp/helle-lock/bin/pip install --quiet --upgrade pip
+	/tmp/helle-lock/bin/pip install --quiet ".[dev]"
+	/tmp/helle-lock/bin/pip freeze --exclude helle | sort > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("helle.core.urls")),
+    path("", include("helle.identity.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "helle.core.views.forbidden"
+handler404 = "helle.core.views.not_found"
+handler500 = "helle.core.views.server_error"

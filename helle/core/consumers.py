@@ -1,0 +1,30 @@
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from helle.core.events import member_group
+
+UNAUTHENTICATED = 4401
+
+
+class MemberEventsConsumer(AsyncJsonWebsocketConsumer):
+    """One socket per open page of a logged-in member; carries events meant for them."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=UNAUTHENTICATED)
+            return
+        self.group = member_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        # The socket only carries server events; a ping keeps proxies from closing it.
+        if content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def member_event(self, message):
+        await self.send_json(message["event"])

@@ -1,0 +1,17 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+COUNTRY_NAMES = {
+    "DK": _("Denmark"), "NO": _("Norway"), "SE": _("Sweden"), "FI": _("Finland"),
+    "IS": _("Iceland"), "DE": _("Germany"), "NL": _("the Netherlands"), "GB": _("United Kingdom"),
+    "IE": _("Ireland"), "FR": _("France"), "ES": _("Spain"), "IT": _("Italy"), "PL": _("Poland"),
+    "EU": _("All of Europe"),
+}
+
+
+@register.filter
+def country_name(code: str) -> str:
+    name = COUNTRY_NAMES.get(code.upper())
+    return str(name) if name else code

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityConfig(AppConfig):
+    name = "helle.identity"
+    label = "identity"
+    verbose_name = _("Members and staff")
+
+    def ready(self):
+        from helle.identity import gdpr, signals  # noqa: F401 - connects handlers
+
+        gdpr.register_identity_section()
+        post_migrate.connect(signals.ensure_role_groups, sender=self)
