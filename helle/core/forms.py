@@ -18,6 +18,8 @@ def reject_control_characters(value: str) -> None:
 class HelpLineForm(forms.ModelForm):
     """A help line and its description in every language helle speaks."""
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = HelpLine
         fields = ["country", "name", "phone", "sms", "website", "is_emergency", "position", "is_active"]
