@@ -1,10 +1,8 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("helle.core.urls")),
     path("", include("helle.identity.urls")),
-    path("django-admin/", admin.site.urls),
 ]
 
 handler403 = "helle.core.views.forbidden"

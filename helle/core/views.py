@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from helle.core import selectors, services
 from helle.core.forms import AuditFilterForm, HelpLineForm
+from helle.core.http import posted
 from helle.core.policies import staff_page
 from helle.core.roles import Role, roles_of
 
@@ -80,7 +81,7 @@ def help_lines(request):
 @staff_page(Role.ADMIN)
 def help_line_edit(request, pk: int | None = None):
     line = get_object_or_404(selectors.all_help_lines(), pk=pk) if pk else None
-    form = HelpLineForm(request.POST or None, instance=line)
+    form = HelpLineForm(posted(request), instance=line)
     if request.method == "POST" and form.is_valid():
         services.save_help_line(actor=request.user, help_line=form.instance, texts=form.texts())
         messages.success(request, _("The help line is saved."))

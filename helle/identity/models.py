@@ -50,7 +50,7 @@ class MemberManager(BaseUserManager):
 
     def create_superuser(self, nickname: str, password: str | None = None, **extra):
         extra.setdefault("age_band", AgeBand.OVER_25)
-        extra.update(is_staff=True, is_superuser=True)
+        extra.update(is_superuser=True)
         member = self.create_user(nickname, password, **extra)
         member.groups.add(Group.objects.get_or_create(name="admin")[0])
         return member
@@ -76,10 +76,6 @@ class Member(AbstractBaseUser, PermissionsMixin):
     contributions = models.PositiveIntegerField(default=0)
     security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(
-        _("may use the technical admin site"), default=False,
-        help_text=_("Only admins; kept in step with the admin role."),
-    )
     date_joined = models.DateTimeField(_("joined"), default=clock.now)
 
     objects = MemberManager()

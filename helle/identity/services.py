@@ -237,14 +237,12 @@ def publish_house_rules(*, actor: Member, texts: dict[str, str], change_summary:
 
 
 def set_roles(*, actor: Member, member: Member, roles: set[Role], reason: str) -> None:
-    """Give a member exactly these roles. Admins also get the technical admin site."""
+    """Give a member exactly these roles."""
     with transaction.atomic():
         before = sorted(member.groups.filter(name__in=ASSIGNABLE_ROLES).values_list("name", flat=True))
         wanted = Group.objects.filter(name__in=[str(r) for r in roles])
         member.groups.remove(*member.groups.filter(name__in=ASSIGNABLE_ROLES))
         member.groups.add(*wanted)
-        member.is_staff = Role.ADMIN in roles
-        member.save(update_fields=["is_staff"])
         if hasattr(member, "_helle_roles"):
             del member._helle_roles
         record_audit(actor=actor, action="identity.roles_changed", target=member, reason=reason,

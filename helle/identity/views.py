@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from helle.core.http import posted
 from helle.core.policies import staff_page
 from helle.core.roles import ASSIGNABLE_ROLES, Role, is_staff, roles_of
 from helle.identity import forms, selectors, services
@@ -42,7 +43,7 @@ def _safe_next(request, default: str) -> str:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = forms.SignupForm(request.POST or None)
+    form = forms.SignupForm(posted(request))
     if request.method == "POST":
         if form.is_under_13:
             # Nothing is stored: a child under 13 is pointed to help made for them.
@@ -76,7 +77,7 @@ def nickname_check(request):
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = forms.LoginForm(request, request.POST or None)
+    form = forms.LoginForm(request, posted(request))
     if request.method == "POST" and form.is_valid():
         login(request, form.member)
         if is_staff(form.member):
@@ -98,7 +99,7 @@ def logout_view(request):
 
 @never_cache
 def recovery_reset(request):
-    form = forms.RecoveryResetForm(request, request.POST or None)
+    form = forms.RecoveryResetForm(request, posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         throttle = Throttle.for_attempt(request, data["nickname"])
@@ -154,7 +155,7 @@ def recovery_codes_download(request):
 @never_cache
 @login_required
 def recovery_codes_regenerate(request):
-    form = forms.ConfirmPasswordForm(request.user, request.POST or None)
+    form = forms.ConfirmPasswordForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         request.session[NEW_CODES_SESSION_KEY] = services.regenerate_recovery_codes(member=request.user)
         return redirect(f"{reverse('identity:recovery_codes_new')}?next={reverse('identity:account')}")
@@ -172,7 +173,7 @@ def recovery_codes_regenerate(request):
 @login_required
 def account(request):
     member = request.user
-    form = forms.AccountForm(request.POST or None,
+    form = forms.AccountForm(posted(request),
                              initial={"age_band": member.age_band, "language": member.language or get_language()})
     if request.method == "POST" and form.is_valid():
         services.update_account(member=member, **form.cleaned_data)
@@ -191,7 +192,7 @@ def account(request):
 @never_cache
 @login_required
 def change_password(request):
-    form = forms.ChangePasswordForm(request.user, request.POST or None)
+    form = forms.ChangePasswordForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         services.change_password(member=request.user, new_password=form.cleaned_data["new_password2"])
         update_session_auth_hash(request, request.user)
@@ -230,7 +231,7 @@ def export_data(request):
 @never_cache
 @login_required
 def delete_account(request):
-    form = forms.DeleteAccountForm(request.user, request.POST or None)
+    form = forms.DeleteAccountForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         member = request.user
         logout(request)
@@ -264,7 +265,7 @@ def rules_accept(request):
     next_url = _safe_next(request, reverse("core:home"))
     if current is None or request.user.accepted_rules_version >= current.version:
         return redirect(next_url)
-    form = forms.AcceptRulesForm(request.POST or None)
+    form = forms.AcceptRulesForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.accept_house_rules(member=request.user, version=current.version)
         messages.success(request, _("Thank you. Welcome back."))
@@ -287,7 +288,7 @@ def two_factor(request):
     next_url = _safe_next(request, reverse("core:staff"))
     if member.is_verified():
         return redirect(next_url)
-    form = forms.TwoFactorForm(request.POST or None)
+    form = forms.TwoFactorForm(posted(request))
     has_device = selectors.has_confirmed_second_factor(member)
     device = None if has_device else services.pending_totp_device(member=member)
     if request.method == "POST" and form.is_valid():
@@ -366,7 +367,7 @@ def staff_person(request, pk: int):
 
 @staff_page(Role.ADMIN)
 def staff_trust(request):
-    form = forms.TrustSettingsForm(request.POST or None, instance=selectors.trust_settings())
+    form = forms.TrustSettingsForm(posted(request), instance=selectors.trust_settings())
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.update_trust_settings(actor=request.user, values=values)
@@ -379,7 +380,7 @@ def staff_trust(request):
 def staff_rules(request):
     current = selectors.current_house_rules()
     texts = {code: selectors.house_rules_body(current, code) for code, _name in settings.LANGUAGES}
-    form = forms.PublishRulesForm(request.POST or None, current_texts=texts)
+    form = forms.PublishRulesForm(posted(request), current_texts=texts)
     if request.method == "POST" and form.is_valid():
         rules_version = services.publish_house_rules(
             actor=request.user, texts=form.texts(), change_summary=form.cleaned_data["change_summary"])
