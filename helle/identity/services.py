@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -258,24 +258,48 @@ def pending_totp_device(*, member: Member) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=member, name="helle", confirmed=False)
 
 
-def confirm_totp_device(*, request, member: Member, device: TOTPDevice, token: str) -> bool:
+@dataclass(frozen=True)
+class SecondFactorResult:
+    ok: bool
+    wait_seconds: int = 0
+
+
+def _throttle_wait(devices) -> int:
+    """Seconds until django-otp lets these devices check a code again (0: now).
+
+    django-otp keeps its own time (timezone.now), so this does too.
+    """
+    waits = []
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            waits.append(max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1))
+    return min(waits) if waits and len(waits) == len(devices) else 0
+
+
+def confirm_totp_device(*, request, member: Member, device: TOTPDevice, token: str) -> SecondFactorResult:
+    if wait := _throttle_wait([device]):
+        return SecondFactorResult(ok=False, wait_seconds=wait)
     if not device.verify_token(token):
-        return False
+        return SecondFactorResult(ok=False)
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=member, confirmed=False).delete()
         record_audit(actor=member, action="identity.two_factor_enabled", target=member)
     otp_login(request, device)
-    return True
+    return SecondFactorResult(ok=True)
 
 
-def verify_second_factor(*, request, member: Member, token: str) -> bool:
-    for device in TOTPDevice.objects.filter(user=member, confirmed=True):
+def verify_second_factor(*, request, member: Member, token: str) -> SecondFactorResult:
+    devices = list(TOTPDevice.objects.filter(user=member, confirmed=True))
+    if wait := _throttle_wait(devices):
+        return SecondFactorResult(ok=False, wait_seconds=wait)
+    for device in devices:
         if device.verify_token(token):
             otp_login(request, device)
-            return True
-    return False
+            return SecondFactorResult(ok=True)
+    return SecondFactorResult(ok=False)
 
 
 def reset_two_factor(*, actor: Member, member: Member, reason: str) -> None:

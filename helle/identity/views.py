@@ -99,6 +99,8 @@ def logout_view(request):
 
 @never_cache
 def recovery_reset(request):
+    if request.user.is_authenticated:
+        return redirect("identity:change_password")
     form = forms.RecoveryResetForm(request, posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -293,11 +295,15 @@ def two_factor(request):
     device = None if has_device else services.pending_totp_device(member=member)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        ok = (services.verify_second_factor(request=request, member=member, token=token) if has_device
-              else services.confirm_totp_device(request=request, member=member, device=device, token=token))
-        if ok:
+        result = (services.verify_second_factor(request=request, member=member, token=token) if has_device
+                  else services.confirm_totp_device(request=request, member=member, device=device, token=token))
+        if result.ok:
             return redirect(next_url)
-        form.add_error("token", _("That code is not right, or it has run out. Codes change every 30 seconds."))
+        if result.wait_seconds:
+            form.add_error("token", _("Too many wrong codes. Wait %(seconds)d seconds, then type the newest code.")
+                           % {"seconds": result.wait_seconds})
+        else:
+            form.add_error("token", _("That code is not right, or it has run out. Codes change every 30 seconds."))
     context = {"form": form, "setting_up": not has_device, "next": next_url}
     if device is not None:
         context["secret"] = _base32(device.bin_key)
