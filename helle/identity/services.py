@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -109,10 +109,7 @@ def log_out_everywhere(*, member: Member) -> None:
 
 
 def start_session(*, request, member: Member) -> None:
-    """After log-in: the member's language, their session length, today's visit."""
-    if member.language:
-        translation.activate(member.language)
-        request.session["_language"] = member.language
+    """After log-in: staff get a short session; today's visit is counted."""
     if is_staff(member):
         request.session["staff_login_at"] = clock.now().timestamp()
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)

@@ -36,6 +36,15 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+def _with_members_language(response, member):
+    """After log-in, the site speaks the language the member chose, on any device."""
+    if member.language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, member.language,
+                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
+                            secure=settings.LANGUAGE_COOKIE_SECURE)
+    return response
+
+
 # --- Joining, logging in and out -----------------------------------------------------------
 
 
@@ -82,8 +91,10 @@ def login_view(request):
         login(request, form.member)
         if is_staff(form.member):
             query = urlencode({"next": _safe_next(request, reverse("core:staff"))})
-            return redirect(f"{reverse('identity:two_factor')}?{query}")
-        return redirect(_safe_next(request, reverse("core:home")))
+            target = f"{reverse('identity:two_factor')}?{query}"
+        else:
+            target = _safe_next(request, reverse("core:home"))
+        return _with_members_language(redirect(target), form.member)
     return render(request, "identity/login.html", {
         "form": form, "expired": request.GET.get("expired") == "1",
         "next": _safe_next(request, ""),
@@ -120,7 +131,7 @@ def recovery_reset(request):
                              % {"left": left})
             if left <= 3:
                 messages.warning(request, _("You are running out of recovery codes. Make new ones now."))
-            return redirect("identity:account")
+            return _with_members_language(redirect("identity:account"), member)
     return render(request, "identity/recovery_reset.html", {"form": form})
 
 
@@ -179,12 +190,8 @@ def account(request):
                              initial={"age_band": member.age_band, "language": member.language or get_language()})
     if request.method == "POST" and form.is_valid():
         services.update_account(member=member, **form.cleaned_data)
-        response = redirect("identity:account")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"],
-                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                            secure=settings.LANGUAGE_COOKIE_SECURE)
         messages.success(request, _("Saved."))
-        return response
+        return _with_members_language(redirect("identity:account"), member)
     return render(request, "identity/account.html", {
         "form": form, "codes_left": selectors.unused_recovery_code_count(member),
         "roles": sorted(roles_of(member) - {Role.MEMBER}),

@@ -47,6 +47,7 @@ def test_log_in_returns_to_the_page_asked_for_but_never_to_another_site(client, 
 @pytest.mark.django_db
 def test_log_in_is_throttled_per_account_with_a_clear_message(client, member, clock, settings):
     settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    client.cookies["django_language"] = "en"
     for _ in range(3):
         client.post(LOGIN, {"nickname": "Solsikke", "password": "forkert-forkert"})
 

@@ -49,6 +49,7 @@ def test_staff_are_sent_to_two_factor_right_after_their_password(client, counsel
 @pytest.mark.django_db
 def test_a_new_staff_member_sets_up_an_authenticator_then_reaches_staff_pages(client, counsellor):
     log_in(client, counsellor)
+    client.cookies["django_language"] = "en"
     setup = client.get(TWO_FACTOR)
     assert setup.context["setting_up"] is True
     assert b"<svg" in setup.content
