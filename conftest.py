@@ -46,11 +46,19 @@ def _fresh_cache():
 def make_member(db):
     counter = iter(range(1, 10_000))
 
-    def make(nickname: str | None = None, *, role: Role = Role.MEMBER,
-             age_band: str = AgeBand.AGE_16_17, password: str = PASSWORD) -> Member:
+    def make(
+        nickname: str | None = None,
+        *,
+        role: Role = Role.MEMBER,
+        age_band: str = AgeBand.AGE_16_17,
+        password: str = PASSWORD,
+    ) -> Member:
         member, _codes = services.sign_up(
-            nickname=nickname or f"Stjerne{next(counter)}", password=password, age_band=age_band,
-            language="da", rules_version=1,
+            nickname=nickname or f"Stjerne{next(counter)}",
+            password=password,
+            age_band=age_band,
+            language="da",
+            rules_version=1,
         )
         if role is not Role.MEMBER:
             services.set_roles(actor=member, member=member, roles={role}, reason="test")

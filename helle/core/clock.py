@@ -19,5 +19,5 @@ def today() -> date:
 
 def use(source: Callable[[], datetime] | None) -> None:
     """Replace the time source (tests only); None goes back to real time."""
-    global _source  # noqa: PLW0603 - the clock is the single, deliberate exception
+    global _source
     _source = source

@@ -16,8 +16,6 @@ def member_group(member_id: int) -> str:
 def send_to_member_on_commit(member_id: int, event: dict) -> None:
     def send():
         layer = get_channel_layer()
-        async_to_sync(layer.group_send)(
-            member_group(member_id), {"type": "member.event", "event": event}
-        )
+        async_to_sync(layer.group_send)(member_group(member_id), {"type": "member.event", "event": event})
 
     transaction.on_commit(send)

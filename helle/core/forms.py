@@ -1,6 +1,6 @@
 from django import forms
-from django.forms.renderers import TemplatesSetting
 from django.conf import settings
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from helle.core.models import HelpLine
@@ -31,13 +31,17 @@ class HelpLineForm(forms.ModelForm):
             text = texts.get(code)
             self.fields[f"description_{code}"] = forms.CharField(
                 label=_("Description (%(language)s)") % {"language": name},
-                widget=forms.Textarea(attrs={"rows": 3}), required=code == settings.LANGUAGE_CODE,
-                max_length=2000, initial=text.description if text else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=code == settings.LANGUAGE_CODE,
+                max_length=2000,
+                initial=text.description if text else "",
                 validators=[reject_control_characters],
             )
             self.fields[f"hours_{code}"] = forms.CharField(
                 label=_("Opening hours (%(language)s)") % {"language": name},
-                required=False, max_length=200, initial=text.hours if text else "",
+                required=False,
+                max_length=200,
+                initial=text.hours if text else "",
                 validators=[reject_control_characters],
             )
         for name in ("name", "phone", "sms"):
@@ -63,7 +67,9 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action starts with"), required=False, max_length=64)
     actor = forms.IntegerField(label=_("Actor id"), required=False, min_value=1)
     target = forms.CharField(
-        label=_("Target"), required=False, max_length=130,
+        label=_("Target"),
+        required=False,
+        max_length=130,
         help_text=_("For example identity.member:42"),
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -60,7 +60,8 @@ class HelpLine(models.Model):
     sms = models.CharField(_("text message"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_emergency = models.BooleanField(
-        _("emergency number"), default=False,
+        _("emergency number"),
+        default=False,
         help_text=_("Shown first, for when someone is in danger right now."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=100)

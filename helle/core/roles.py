@@ -30,9 +30,7 @@ ROLE_LABELS = {
 }
 
 # Staff roles see other people's private words, so they must use two-factor log-in.
-STAFF_ROLES = frozenset(
-    {Role.COUNSELLOR, Role.SUPERVISOR, Role.EDITOR, Role.RESEARCHER, Role.ADMIN}
-)
+STAFF_ROLES = frozenset({Role.COUNSELLOR, Role.SUPERVISOR, Role.EDITOR, Role.RESEARCHER, Role.ADMIN})
 # Roles an admin hands out (everybody is a member already).
 ASSIGNABLE_ROLES = [r for r in Role if r is not Role.MEMBER]
 

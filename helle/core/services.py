@@ -35,9 +35,7 @@ def record_audit(
     )
 
 
-def save_help_line(
-    *, actor, help_line: HelpLine, texts: dict[str, dict[str, str]]
-) -> HelpLine:
+def save_help_line(*, actor, help_line: HelpLine, texts: dict[str, dict[str, str]]) -> HelpLine:
     """Create or change a help line and its texts per language, audited."""
     created = help_line.pk is None
     with transaction.atomic():
@@ -47,7 +45,8 @@ def save_help_line(
                 HelpLineText.objects.filter(help_line=help_line, language=language).delete()
                 continue
             HelpLineText.objects.update_or_create(
-                help_line=help_line, language=language,
+                help_line=help_line,
+                language=language,
                 defaults={"description": fields["description"], "hours": fields.get("hours", "")},
             )
         record_audit(
@@ -62,7 +61,9 @@ def save_help_line(
 def delete_help_line(*, actor, help_line: HelpLine) -> None:
     with transaction.atomic():
         record_audit(
-            actor=actor, action="core.help_line_deleted", target=help_line,
+            actor=actor,
+            action="core.help_line_deleted",
+            target=help_line,
             data={"name": help_line.name, "country": help_line.country},
         )
         help_line.delete()

@@ -74,8 +74,7 @@ def comparison_key(text: str, *, drop: str = "") -> str:
 def has_control_characters(text: str) -> bool:
     """True for control, format, private-use and unassigned characters (not tabs/newlines)."""
     return any(
-        unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cn", "Cs"} and ch not in "\n\r\t"
-        for ch in text
+        unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cn", "Cs"} and ch not in "\n\r\t" for ch in text
     )
 
 

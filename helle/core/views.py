@@ -107,8 +107,11 @@ def audit_log(request):
         data = form.cleaned_data
         entries = selectors.audit_entries(
             selectors.AuditFilter(
-                action=data["action"], actor_id=data["actor"], target=data["target"],
-                since=data["since"], until=data["until"],
+                action=data["action"],
+                actor_id=data["actor"],
+                target=data["target"],
+                since=data["since"],
+                until=data["until"],
             )
         )
     elif form.is_bound:
@@ -117,7 +120,8 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "staff/audit_log.html",
+        request,
+        "staff/audit_log.html",
         {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_action_names()},
     )
 

@@ -9,7 +9,7 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Members and staff")
 
     def ready(self):
-        from helle.identity import gdpr, signals  # noqa: F401 - connects handlers
+        from helle.identity import gdpr, signals
 
         gdpr.register_identity_section()
         post_migrate.connect(signals.ensure_role_groups, sender=self)

@@ -19,7 +19,10 @@ MAX_PASSWORD_LENGTH = 200
 
 def _password_field(label, *, autocomplete: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(
-        label=label, strip=False, max_length=MAX_PASSWORD_LENGTH, help_text=help_text,
+        label=label,
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        help_text=help_text,
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
     )
 
@@ -51,18 +54,23 @@ class NewPasswordMixin:
 
 class SignupForm(NewPasswordMixin, forms.Form):
     nickname = forms.CharField(
-        label=_("Nickname"), max_length=MAX_LENGTH * 4,
+        label=_("Nickname"),
+        max_length=MAX_LENGTH * 4,
         help_text=_("Made up, not your real name. Others will see it."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none",
-                                      "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     new_password1 = _password_field(
-        _("Password"), autocomplete="new-password",
+        _("Password"),
+        autocomplete="new-password",
         help_text=_("At least 8 characters. Not something others can guess."),
     )
     new_password2 = _password_field(_("Password again"), autocomplete="new-password")
     age_band = forms.ChoiceField(
-        label=_("How old are you?"), choices=AGE_CHOICES, widget=forms.RadioSelect,
+        label=_("How old are you?"),
+        choices=AGE_CHOICES,
+        widget=forms.RadioSelect,
         help_text=_("We use it to show you the right places. Nobody else sees it."),
     )
     accept_rules = forms.BooleanField(
@@ -91,9 +99,11 @@ class SignupForm(NewPasswordMixin, forms.Form):
 
 class LoginForm(forms.Form):
     nickname = forms.CharField(
-        label=_("Nickname"), max_length=MAX_LENGTH * 4,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none",
-                                      "spellcheck": "false"}),
+        label=_("Nickname"),
+        max_length=MAX_LENGTH * 4,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     password = _password_field(_("Password"), autocomplete="current-password")
 
@@ -121,13 +131,18 @@ class LoginForm(forms.Form):
 
 
 class RecoveryResetForm(NewPasswordMixin, forms.Form):
-    nickname = forms.CharField(label=_("Nickname"), max_length=MAX_LENGTH * 4,
-                               widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    nickname = forms.CharField(
+        label=_("Nickname"),
+        max_length=MAX_LENGTH * 4,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
     code = forms.CharField(
-        label=_("One of your recovery codes"), max_length=40,
+        label=_("One of your recovery codes"),
+        max_length=40,
         help_text=_("It looks like abcd-efgh-jkmn. Each code works only once."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none",
-                                      "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     new_password1 = _password_field(_("New password"), autocomplete="new-password")
     new_password2 = _password_field(_("New password again"), autocomplete="new-password")
@@ -153,8 +168,9 @@ class RecoveryResetForm(NewPasswordMixin, forms.Form):
 
 
 class ConfirmPasswordForm(forms.Form):
-    password = _password_field(_("Your password"), autocomplete="current-password",
-                               help_text=_("To be sure it is you."))
+    password = _password_field(
+        _("Your password"), autocomplete="current-password", help_text=_("To be sure it is you.")
+    )
 
     def __init__(self, member: Member, *args, **kwargs):
         self.member = member
@@ -184,7 +200,8 @@ class DeleteAccountForm(ConfirmPasswordForm):
             (REMOVE, _("Remove it all")),
             (KEEP, _("Keep it, shown as written by “deleted member”, so others can still read the answers")),
         ],
-        widget=forms.RadioSelect, initial=REMOVE,
+        widget=forms.RadioSelect,
+        initial=REMOVE,
     )
 
     @property
@@ -206,7 +223,8 @@ class AcceptRulesForm(forms.Form):
 
 class TwoFactorForm(forms.Form):
     token = forms.CharField(
-        label=_("The 6-digit code from your authenticator app"), max_length=12,
+        label=_("The 6-digit code from your authenticator app"),
+        max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -220,19 +238,25 @@ class TwoFactorForm(forms.Form):
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("Nickname"), required=False, max_length=100)
     role = forms.ChoiceField(
-        label=_("Role"), required=False,
+        label=_("Role"),
+        required=False,
         choices=[("", _("Any role")), *[(str(r), r.label) for r in ASSIGNABLE_ROLES]],
     )
 
 
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
-        label=_("Roles"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(str(r), r.label) for r in ASSIGNABLE_ROLES],
     )
     reason = forms.CharField(
-        label=_("Why?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Written in the audit log."), validators=[reject_control_characters],
+        label=_("Why?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Written in the audit log."),
+        validators=[reject_control_characters],
     )
 
     def selected_roles(self) -> set[Role]:
@@ -242,19 +266,29 @@ class RolesForm(forms.Form):
 class TrustLevelForm(forms.Form):
     trust_level = forms.TypedChoiceField(label=_("Trust level"), choices=TrustLevel.choices, coerce=int)
     locked = forms.BooleanField(label=_("Keep this level (do not change it automatically)"), required=False)
-    reason = forms.CharField(label=_("Why?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             validators=[reject_control_characters])
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[reject_control_characters],
+    )
 
 
 class ResetTwoFactorForm(forms.Form):
-    reason = forms.CharField(label=_("Why?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                             validators=[reject_control_characters])
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[reject_control_characters],
+    )
 
 
 class TrustSettingsForm(forms.ModelForm):
     class Meta:
         model = TrustSettings
-        fields = [f"level{level}_{kind}" for level in (1, 2, 3) for kind in ("days", "visits", "contributions")]
+        fields = [
+            f"level{level}_{kind}" for level in (1, 2, 3) for kind in ("days", "visits", "contributions")
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -270,7 +304,9 @@ class TrustSettingsForm(forms.ModelForm):
 
 class PublishRulesForm(forms.Form):
     change_summary = forms.CharField(
-        label=_("What changed?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What changed?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Members see this when they are asked to accept the new rules."),
         validators=[reject_control_characters],
     )
@@ -281,8 +317,10 @@ class PublishRulesForm(forms.Form):
         for code, name in settings.LANGUAGES:
             self.fields[f"body_{code}"] = forms.CharField(
                 label=_("House rules (%(language)s)") % {"language": name},
-                widget=forms.Textarea(attrs={"rows": 14}), max_length=20000,
-                required=code == settings.LANGUAGE_CODE, initial=current_texts.get(code, ""),
+                widget=forms.Textarea(attrs={"rows": 14}),
+                max_length=20000,
+                required=code == settings.LANGUAGE_CODE,
+                initial=current_texts.get(code, ""),
                 help_text=_("Markdown: **bold**, *italic*, lists with -, headings with ##."),
                 validators=[reject_control_characters],
             )

@@ -49,8 +49,7 @@ def _export_account(member) -> dict:
             "used": [c.used_at.isoformat() for c in member.recovery_codes.exclude(used_at=None)],
         },
         "two_factor_devices": [
-            {"name": d.name, "confirmed": d.confirmed}
-            for d in member.totpdevice_set.all()
+            {"name": d.name, "confirmed": d.confirmed} for d in member.totpdevice_set.all()
         ],
     }
 

@@ -39,8 +39,17 @@ class MemberActivityMiddleware:
 
 # Pages a member can use before accepting new house rules: reading them, leaving,
 # getting help, and the data-protection rights.
-RULES_EXEMPT_PREFIXES = ("/rules/", "/logout/", "/help/", "/privacy/", "/account/privacy/",
-                         "/static/", "/healthz", "/i18n/", "/ws/")
+RULES_EXEMPT_PREFIXES = (
+    "/rules/",
+    "/logout/",
+    "/help/",
+    "/privacy/",
+    "/account/privacy/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/ws/",
+)
 
 
 class HouseRulesMiddleware:

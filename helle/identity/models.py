@@ -67,7 +67,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
         _("trust level"), choices=TrustLevel.choices, default=TrustLevel.NEW
     )
     trust_level_locked = models.BooleanField(
-        _("trust level set by hand"), default=False,
+        _("trust level set by hand"),
+        default=False,
         help_text=_("When set, the trust level is not changed automatically."),
     )
     accepted_rules_version = models.PositiveIntegerField(default=0)
@@ -115,6 +116,9 @@ class RecoveryCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["member", "used_at"])]
 
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} ({'used' if self.used_at else 'unused'})"
+
 
 class HouseRules(models.Model):
     """One published version of the house rules. A new version must be accepted again."""
@@ -142,6 +146,9 @@ class HouseRulesText(models.Model):
             models.UniqueConstraint(fields=["rules", "language"], name="one_rules_text_per_language")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rules} [{self.language}]"
+
 
 class RulesAcceptance(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="rules_acceptances")
@@ -150,6 +157,9 @@ class RulesAcceptance(models.Model):
 
     class Meta:
         ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"v{self.version} accepted {self.accepted_at:%Y-%m-%d}"
 
 
 class TrustSettings(models.Model):
@@ -169,6 +179,9 @@ class TrustSettings(models.Model):
         verbose_name = _("trust settings")
         verbose_name_plural = _("trust settings")
 
+    def __str__(self) -> str:
+        return "trust settings"
+
     @classmethod
     def current(cls) -> "TrustSettings":
         return cls.objects.get_or_create(pk=1)[0]
@@ -176,7 +189,11 @@ class TrustSettings(models.Model):
     def thresholds(self) -> list[tuple[int, int, int, int]]:
         """(level, days, visits, contributions), lowest level first."""
         return [
-            (level, getattr(self, f"level{level}_days"), getattr(self, f"level{level}_visits"),
-             getattr(self, f"level{level}_contributions"))
+            (
+                level,
+                getattr(self, f"level{level}_days"),
+                getattr(self, f"level{level}_visits"),
+                getattr(self, f"level{level}_contributions"),
+            )
             for level in (1, 2, 3)
         ]

@@ -20,21 +20,62 @@ ALLOWED_SYMBOLS = set(" _-.")
 
 # Platform names that give a handle away wherever they appear in a nickname ...
 SOCIAL_PLATFORMS = (
-    "snapchat", "snap", "insta", "tiktok", "discord", "telegram", "whatsapp", "facebook",
-    "twitter", "onlyfans", "roblox", "bereal", "threema", "wickr", "yubo",
+    "snapchat",
+    "snap",
+    "insta",
+    "tiktok",
+    "discord",
+    "telegram",
+    "whatsapp",
+    "facebook",
+    "twitter",
+    "onlyfans",
+    "roblox",
+    "bereal",
+    "threema",
+    "wickr",
+    "yubo",
 )
 # ... and shorter or everyday ones that only count as a word of their own ("sc_anna").
 SOCIAL_WORDS = frozenset(
-    {"sc", "ig", "fb", "tt", "snp", "kik", "wink", "signal", "skype", "steam", "twitch",
-     "youtube", "reddit", "messenger"}
+    {
+        "sc",
+        "ig",
+        "fb",
+        "tt",
+        "snp",
+        "kik",
+        "wink",
+        "signal",
+        "skype",
+        "steam",
+        "twitch",
+        "youtube",
+        "reddit",
+        "messenger",
+    }
 )
 MAIL_WORDS = (
-    "gmail", "hotmail", "outlook", "yahoo", "icloud", "protonmail", "live.dk", "mail.dk",
-    "jubii", "snabela", "snabel-a", "atgmail", "dotcom", "punktumdk", "dotdk",
+    "gmail",
+    "hotmail",
+    "outlook",
+    "yahoo",
+    "icloud",
+    "protonmail",
+    "live.dk",
+    "mail.dk",
+    "jubii",
+    "snabela",
+    "snabel-a",
+    "atgmail",
+    "dotcom",
+    "punktumdk",
+    "dotdk",
 )
 TOP_LEVEL_DOMAINS = ("com", "dk", "net", "org", "se", "no", "de", "io", "me", "uk", "eu", "info")
 
-FIRST_NAMES = frozenset("""
+FIRST_NAMES = frozenset(
+    """
 anna emma ida freja clara alma sofia ella laura karla josefine maja mathilde agnes olivia
 lærke caroline isabella nora liva victoria frida asta luna alberte sofie marie julie
 cecilie camilla sara emilie amalie signe louise line mette hanne susanne lone kirsten
@@ -44,18 +85,23 @@ magnus elias august theo felix arthur anton mikkel mads jonas rasmus christian m
 peter michael jens lars thomas henrik søren niels morten jesper anders hans jørgen
 kasper mathias tobias sebastian nikolaj jakob simon daniel alexander benjamin jonathan
 ahmad ali mohammad omar yusuf fatima aisha zainab mariam sara hassan
-""".split())
+""".split()
+)
 
-SURNAMES = frozenset("""
+SURNAMES = frozenset(
+    """
 nielsen jensen hansen andersen pedersen christensen larsen sørensen rasmussen jørgensen
 petersen madsen kristensen olsen thomsen christiansen poulsen johansen møller mortensen
 knudsen jakobsen jacobsen mikkelsen olesen frederiksen laursen henriksen lund schmidt
 eriksen holm kristiansen clausen simonsen svendsen andreasen iversen jeppesen mogensen
 vestergaard nissen lauridsen kjær jespersen mathiasen dam bach østergaard thygesen
-""".split())
+""".split()
+)
 
 _PHONE_DIGITS = 6
-_EMAILISH = re.compile(r"[a-z0-9](at|snabela|@)[a-z0-9]+(dot|punktum|prik|\.)(" + "|".join(TOP_LEVEL_DOMAINS) + r")$")
+_EMAILISH = re.compile(
+    r"[a-z0-9](at|snabela|@)[a-z0-9]+(dot|punktum|prik|\.)(" + "|".join(TOP_LEVEL_DOMAINS) + r")$"
+)
 _DOMAIN_END = re.compile(r"\.(" + "|".join(TOP_LEVEL_DOMAINS) + r")$")
 
 
@@ -105,7 +151,7 @@ def looks_like_full_name(nickname: str) -> bool:
             return True
     squeezed = "".join(words)
     return any(
-        squeezed.startswith(first) and squeezed[len(first):] in SURNAMES
+        squeezed.startswith(first) and squeezed[len(first) :] in SURNAMES
         for first in FIRST_NAMES
         if len(squeezed) > len(first)
     )
@@ -131,18 +177,35 @@ def validate_nickname(nickname: str) -> str:
             code="too_long",
         )
     safety_checks = (
-        (looks_like_social_handle, "social", _(
-            "Your nickname looks like a profile on another app. Pick a name that doesn't tell "
-            "people where to find you – it keeps you safe here.")),
-        (looks_like_email, "email", _(
-            "Your nickname looks like an e-mail address. Pick a name that doesn't tell people "
-            "how to contact you – it keeps you safe here.")),
-        (looks_like_phone_number, "phone", _(
-            "Your nickname has a lot of digits and could look like a phone number. "
-            "Use fewer digits.")),
-        (looks_like_full_name, "full_name", _(
-            "Your nickname looks like a real first name and surname. Pick a made-up name, "
-            "so nobody can find out who you are.")),
+        (
+            looks_like_social_handle,
+            "social",
+            _(
+                "Your nickname looks like a profile on another app. Pick a name that doesn't tell "
+                "people where to find you – it keeps you safe here."
+            ),
+        ),
+        (
+            looks_like_email,
+            "email",
+            _(
+                "Your nickname looks like an e-mail address. Pick a name that doesn't tell people "
+                "how to contact you – it keeps you safe here."
+            ),
+        ),
+        (
+            looks_like_phone_number,
+            "phone",
+            _("Your nickname has a lot of digits and could look like a phone number. Use fewer digits."),
+        ),
+        (
+            looks_like_full_name,
+            "full_name",
+            _(
+                "Your nickname looks like a real first name and surname. Pick a made-up name, "
+                "so nobody can find out who you are."
+            ),
+        ),
     )
     for check, code, message in safety_checks:
         if check(cleaned):

@@ -1,6 +1,7 @@
 """Every write about members and staff. One function per use case, each in one transaction."""
 
 from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -33,18 +34,27 @@ class RecoveryFailed(Exception):
 # --- Signing up and recovery codes ---------------------------------------------------------
 
 
-def sign_up(*, nickname: str, password: str, age_band: str, language: str, rules_version: int) -> tuple[Member, list[str]]:
+def sign_up(
+    *, nickname: str, password: str, age_band: str, language: str, rules_version: int
+) -> tuple[Member, list[str]]:
     """Create a member who accepted the current house rules; returns their recovery codes."""
     with transaction.atomic():
         member = Member.objects.create_user(
-            nickname, password, age_band=age_band, language=language,
+            nickname,
+            password,
+            age_band=age_band,
+            language=language,
             accepted_rules_version=rules_version,
         )
         if rules_version:
             RulesAcceptance.objects.create(member=member, version=rules_version)
         codes = _replace_recovery_codes(member)
-        record_audit(actor=member, action="identity.signed_up", target=member,
-                     data={"age_group": age_band, "rules_version": rules_version})
+        record_audit(
+            actor=member,
+            action="identity.signed_up",
+            target=member,
+            data={"age_group": age_band, "rules_version": rules_version},
+        )
     return member, codes
 
 
@@ -139,7 +149,11 @@ def earned_trust_level(member: Member, trust: TrustSettings) -> int:
     days = (clock.now() - member.date_joined).days
     earned = 0
     for level, min_days, min_visits, min_contributions in trust.thresholds():
-        if days >= min_days and member.days_visited >= min_visits and member.contributions >= min_contributions:
+        if (
+            days >= min_days
+            and member.days_visited >= min_visits
+            and member.contributions >= min_contributions
+        ):
             earned = level
         else:
             break
@@ -156,8 +170,12 @@ def refresh_trust_level(*, member: Member) -> int:
             previous = member.trust_level
             member.trust_level = earned
             member.save(update_fields=["trust_level"])
-            record_audit(actor=None, action="identity.trust_level_earned", target=member,
-                         data={"from": previous, "to": earned})
+            record_audit(
+                actor=None,
+                action="identity.trust_level_earned",
+                target=member,
+                data={"from": previous, "to": earned},
+            )
     return member.trust_level
 
 
@@ -166,8 +184,13 @@ def set_trust_level(*, actor: Member, member: Member, level: int, locked: bool, 
         previous = member.trust_level
         member.trust_level, member.trust_level_locked = level, locked
         member.save(update_fields=["trust_level", "trust_level_locked"])
-        record_audit(actor=actor, action="identity.trust_level_set", target=member, reason=reason,
-                     data={"from": previous, "to": level, "locked": locked})
+        record_audit(
+            actor=actor,
+            action="identity.trust_level_set",
+            target=member,
+            reason=reason,
+            data={"from": previous, "to": level, "locked": locked},
+        )
 
 
 def update_trust_settings(*, actor: Member, values: dict[str, int]) -> TrustSettings:
@@ -177,8 +200,12 @@ def update_trust_settings(*, actor: Member, values: dict[str, int]) -> TrustSett
         for name, value in values.items():
             setattr(trust, name, value)
         trust.save()
-        record_audit(actor=actor, action="identity.trust_settings_changed", target=trust,
-                     data={"before": before, "after": values})
+        record_audit(
+            actor=actor,
+            action="identity.trust_settings_changed",
+            target=trust,
+            data={"before": before, "after": values},
+        )
     return trust
 
 
@@ -209,8 +236,9 @@ def accept_house_rules(*, member: Member, version: int) -> None:
         RulesAcceptance.objects.create(member=member, version=version)
         member.accepted_rules_version = version
         member.save(update_fields=["accepted_rules_version"])
-        record_audit(actor=member, action="identity.house_rules_accepted", target=member,
-                     data={"version": version})
+        record_audit(
+            actor=member, action="identity.house_rules_accepted", target=member, data={"version": version}
+        )
 
 
 def publish_house_rules(*, actor: Member, texts: dict[str, str], change_summary: str) -> HouseRules:
@@ -222,10 +250,16 @@ def publish_house_rules(*, actor: Member, texts: dict[str, str], change_summary:
         )
         HouseRulesText.objects.bulk_create(
             HouseRulesText(rules=rules, language=language, body=body)
-            for language, body in texts.items() if body.strip()
+            for language, body in texts.items()
+            if body.strip()
         )
-        record_audit(actor=actor, action="identity.house_rules_published", target=rules,
-                     reason=change_summary, data={"version": rules.version})
+        record_audit(
+            actor=actor,
+            action="identity.house_rules_published",
+            target=rules,
+            reason=change_summary,
+            data={"version": rules.version},
+        )
     selectors.forget_current_rules_version()
     return rules
 
@@ -242,8 +276,13 @@ def set_roles(*, actor: Member, member: Member, roles: set[Role], reason: str) -
         member.groups.add(*wanted)
         if hasattr(member, "_helle_roles"):
             del member._helle_roles
-        record_audit(actor=actor, action="identity.roles_changed", target=member, reason=reason,
-                     data={"before": before, "after": sorted(str(r) for r in roles)})
+        record_audit(
+            actor=actor,
+            action="identity.roles_changed",
+            target=member,
+            reason=reason,
+            data={"before": before, "after": sorted(str(r) for r in roles)},
+        )
 
 
 # --- Two-factor log-in for staff --------------------------------------------------------------
@@ -334,8 +373,11 @@ def erase_member(*, member: Member, keep_public: bool) -> None:
     with transaction.atomic():
         for section in gdpr.sections():
             section.erase(member, keep_public)
-        record_audit(actor=None, action="identity.account_erased",
-                     data={"member_id": member_id, "kept_public_contributions": keep_public})
+        record_audit(
+            actor=None,
+            action="identity.account_erased",
+            data={"member_id": member_id, "kept_public_contributions": keep_public},
+        )
         member.delete()
     send_to_member_on_commit(member_id, {"type": "session.ended"})
 

@@ -1,10 +1,10 @@
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from helle.core.roles import Role
 from helle.identity import services
+
 
 @receiver(user_logged_in)
 def remember_login(sender, request, user, **kwargs):

@@ -30,8 +30,9 @@ NEW_CODES_SESSION_KEY = "identity:new_recovery_codes"
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -39,9 +40,13 @@ def _safe_next(request, default: str) -> str:
 def _with_members_language(response, member):
     """After log-in, the site speaks the language the member chose, on any device."""
     if member.language in dict(settings.LANGUAGES):
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, member.language,
-                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax",
-                            secure=settings.LANGUAGE_COOKIE_SECURE)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            member.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
     return response
 
 
@@ -60,7 +65,9 @@ def signup(request):
         if form.is_valid():
             data = form.cleaned_data
             member, codes = services.sign_up(
-                nickname=data["nickname"], password=data["new_password2"], age_band=data["age_band"],
+                nickname=data["nickname"],
+                password=data["new_password2"],
+                age_band=data["age_band"],
                 language=get_language() or settings.LANGUAGE_CODE,
                 rules_version=selectors.current_rules_version(),
             )
@@ -68,8 +75,9 @@ def signup(request):
             request.session[NEW_CODES_SESSION_KEY] = codes
             return redirect("identity:recovery_codes_new")
     rules = selectors.current_house_rules()
-    return render(request, "identity/signup.html",
-                  {"form": form, "rules_html": selectors.house_rules_html(rules)})
+    return render(
+        request, "identity/signup.html", {"form": form, "rules_html": selectors.house_rules_html(rules)}
+    )
 
 
 @never_cache
@@ -78,8 +86,11 @@ def nickname_check(request):
     form = forms.SignupForm({"nickname": request.GET.get("nickname", "")})
     form.is_valid()
     errors = form.errors.get("nickname")
-    return render(request, "identity/_nickname_check.html",
-                  {"errors": errors, "nickname": request.GET.get("nickname", "")})
+    return render(
+        request,
+        "identity/_nickname_check.html",
+        {"errors": errors, "nickname": request.GET.get("nickname", "")},
+    )
 
 
 @never_cache
@@ -95,10 +106,15 @@ def login_view(request):
         else:
             target = _safe_next(request, reverse("core:home"))
         return _with_members_language(redirect(target), form.member)
-    return render(request, "identity/login.html", {
-        "form": form, "expired": request.GET.get("expired") == "1",
-        "next": _safe_next(request, ""),
-    })
+    return render(
+        request,
+        "identity/login.html",
+        {
+            "form": form,
+            "expired": request.GET.get("expired") == "1",
+            "next": _safe_next(request, ""),
+        },
+    )
 
 
 @require_POST
@@ -127,8 +143,10 @@ def recovery_reset(request):
             throttle.succeeded()
             login(request, member, backend="helle.identity.backends.NicknameBackend")
             left = selectors.unused_recovery_code_count(member)
-            messages.success(request, _("Your new password is saved. You have %(left)d recovery codes left.")
-                             % {"left": left})
+            messages.success(
+                request,
+                _("Your new password is saved. You have %(left)d recovery codes left.") % {"left": left},
+            )
             if left <= 3:
                 messages.warning(request, _("You are running out of recovery codes. Make new ones now."))
             return _with_members_language(redirect("identity:account"), member)
@@ -157,9 +175,14 @@ def recovery_codes_download(request):
     codes = request.session.get(NEW_CODES_SESSION_KEY)
     if not codes:
         return redirect("identity:account")
-    lines = [_("Recovery codes for %(nickname)s on %(site)s") % {"nickname": request.user.nickname,
-                                                                    "site": settings.SITE_NAME},
-             _("Each code works once. Keep them somewhere safe."), "", *codes, ""]
+    lines = [
+        _("Recovery codes for %(nickname)s on %(site)s")
+        % {"nickname": request.user.nickname, "site": settings.SITE_NAME},
+        _("Each code works once. Keep them somewhere safe."),
+        "",
+        *codes,
+        "",
+    ]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{settings.SITE_NAME}-recovery-codes.txt"'
     return response
@@ -172,11 +195,16 @@ def recovery_codes_regenerate(request):
     if request.method == "POST" and form.is_valid():
         request.session[NEW_CODES_SESSION_KEY] = services.regenerate_recovery_codes(member=request.user)
         return redirect(f"{reverse('identity:recovery_codes_new')}?next={reverse('identity:account')}")
-    return render(request, "identity/confirm_password.html", {
-        "form": form, "title": _("Make new recovery codes"),
-        "intro": _("Your old codes stop working when you make new ones."),
-        "submit": _("Make new codes"),
-    })
+    return render(
+        request,
+        "identity/confirm_password.html",
+        {
+            "form": form,
+            "title": _("Make new recovery codes"),
+            "intro": _("Your old codes stop working when you make new ones."),
+            "submit": _("Make new codes"),
+        },
+    )
 
 
 # --- Account -----------------------------------------------------------------------------------
@@ -186,16 +214,22 @@ def recovery_codes_regenerate(request):
 @login_required
 def account(request):
     member = request.user
-    form = forms.AccountForm(posted(request),
-                             initial={"age_band": member.age_band, "language": member.language or get_language()})
+    form = forms.AccountForm(
+        posted(request), initial={"age_band": member.age_band, "language": member.language or get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         services.update_account(member=member, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return _with_members_language(redirect("identity:account"), member)
-    return render(request, "identity/account.html", {
-        "form": form, "codes_left": selectors.unused_recovery_code_count(member),
-        "roles": sorted(roles_of(member) - {Role.MEMBER}),
-    })
+    return render(
+        request,
+        "identity/account.html",
+        {
+            "form": form,
+            "codes_left": selectors.unused_recovery_code_count(member),
+            "roles": sorted(roles_of(member) - {Role.MEMBER}),
+        },
+    )
 
 
 @never_cache
@@ -231,8 +265,9 @@ def export_data(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     export = services.export_member_data(member=request.user)
-    response = HttpResponse(json.dumps(export.data, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(export.data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
 
@@ -252,8 +287,12 @@ def delete_account(request):
 def set_language(request):
     """Switch language; a logged-in member's choice is remembered on the account too."""
     language = request.POST.get("language", "")
-    if request.method == "POST" and request.user.is_authenticated and check_for_language(language) \
-            and language in dict(settings.LANGUAGES):
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and check_for_language(language)
+        and language in dict(settings.LANGUAGES)
+    ):
         services.set_language(member=request.user, language=language)
     return django_set_language(request)
 
@@ -263,8 +302,9 @@ def set_language(request):
 
 def rules(request):
     current = selectors.current_house_rules()
-    return render(request, "identity/rules.html",
-                  {"rules": current, "rules_html": selectors.house_rules_html(current)})
+    return render(
+        request, "identity/rules.html", {"rules": current, "rules_html": selectors.house_rules_html(current)}
+    )
 
 
 @never_cache
@@ -279,10 +319,16 @@ def rules_accept(request):
         services.accept_house_rules(member=request.user, version=current.version)
         messages.success(request, _("Thank you. Welcome back."))
         return redirect(next_url)
-    return render(request, "identity/rules_accept.html", {
-        "form": form, "rules": current, "rules_html": selectors.house_rules_html(current),
-        "next": next_url,
-    })
+    return render(
+        request,
+        "identity/rules_accept.html",
+        {
+            "form": form,
+            "rules": current,
+            "rules_html": selectors.house_rules_html(current),
+            "next": next_url,
+        },
+    )
 
 
 # --- Two-factor log-in for staff -------------------------------------------------------------
@@ -302,15 +348,23 @@ def two_factor(request):
     device = None if has_device else services.pending_totp_device(member=member)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        result = (services.verify_second_factor(request=request, member=member, token=token) if has_device
-                  else services.confirm_totp_device(request=request, member=member, device=device, token=token))
+        result = (
+            services.verify_second_factor(request=request, member=member, token=token)
+            if has_device
+            else services.confirm_totp_device(request=request, member=member, device=device, token=token)
+        )
         if result.ok:
             return redirect(next_url)
         if result.wait_seconds:
-            form.add_error("token", _("Too many wrong codes. Wait %(seconds)d seconds, then type the newest code.")
-                           % {"seconds": result.wait_seconds})
+            form.add_error(
+                "token",
+                _("Too many wrong codes. Wait %(seconds)d seconds, then type the newest code.")
+                % {"seconds": result.wait_seconds},
+            )
         else:
-            form.add_error("token", _("That code is not right, or it has run out. Codes change every 30 seconds."))
+            form.add_error(
+                "token", _("That code is not right, or it has run out. Codes change every 30 seconds.")
+            )
     context = {"form": form, "setting_up": not has_device, "next": next_url}
     if device is not None:
         context["secret"] = _base32(device.bin_key)
@@ -322,7 +376,7 @@ def two_factor(request):
 
 def _base32(key: bytes) -> str:
     raw = base64.b32encode(key).decode().rstrip("=")
-    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 # --- Staff: people, roles, trust, house rules --------------------------------------------------
@@ -342,40 +396,61 @@ def staff_people(request):
 def staff_person(request, pk: int):
     person = get_object_or_404(selectors.people(), pk=pk)
     person_roles = roles_of(person)
-    roles_form = forms.RolesForm(prefix="roles", initial={
-        "roles": [str(r) for r in ASSIGNABLE_ROLES if r in person_roles]})
-    trust_form = forms.TrustLevelForm(prefix="trust", initial={
-        "trust_level": person.trust_level, "locked": person.trust_level_locked})
+    roles_form = forms.RolesForm(
+        prefix="roles", initial={"roles": [str(r) for r in ASSIGNABLE_ROLES if r in person_roles]}
+    )
+    trust_form = forms.TrustLevelForm(
+        prefix="trust", initial={"trust_level": person.trust_level, "locked": person.trust_level_locked}
+    )
     reset_form = forms.ResetTwoFactorForm(prefix="reset")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "roles":
             roles_form = forms.RolesForm(request.POST, prefix="roles")
             if roles_form.is_valid():
-                services.set_roles(actor=request.user, member=person, roles=roles_form.selected_roles(),
-                                   reason=roles_form.cleaned_data["reason"])
+                services.set_roles(
+                    actor=request.user,
+                    member=person,
+                    roles=roles_form.selected_roles(),
+                    reason=roles_form.cleaned_data["reason"],
+                )
                 messages.success(request, _("The roles are saved."))
                 return redirect("identity:staff_person", pk=pk)
         elif action == "trust":
             trust_form = forms.TrustLevelForm(request.POST, prefix="trust")
             if trust_form.is_valid():
                 data = trust_form.cleaned_data
-                services.set_trust_level(actor=request.user, member=person, level=data["trust_level"],
-                                         locked=data["locked"], reason=data["reason"])
+                services.set_trust_level(
+                    actor=request.user,
+                    member=person,
+                    level=data["trust_level"],
+                    locked=data["locked"],
+                    reason=data["reason"],
+                )
                 messages.success(request, _("The trust level is saved."))
                 return redirect("identity:staff_person", pk=pk)
         elif action == "reset_2fa":
             reset_form = forms.ResetTwoFactorForm(request.POST, prefix="reset")
             if reset_form.is_valid():
-                services.reset_two_factor(actor=request.user, member=person,
-                                          reason=reset_form.cleaned_data["reason"])
-                messages.success(request, _("Two-factor log-in is reset. They set it up again at their next log-in."))
+                services.reset_two_factor(
+                    actor=request.user, member=person, reason=reset_form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("Two-factor log-in is reset. They set it up again at their next log-in.")
+                )
                 return redirect("identity:staff_person", pk=pk)
-    return render(request, "staff/person.html", {
-        "person": person, "person_roles": sorted(person_roles - {Role.MEMBER}),
-        "roles_form": roles_form, "trust_form": trust_form, "reset_form": reset_form,
-        "has_2fa": selectors.has_confirmed_second_factor(person),
-    })
+    return render(
+        request,
+        "staff/person.html",
+        {
+            "person": person,
+            "person_roles": sorted(person_roles - {Role.MEMBER}),
+            "roles_form": roles_form,
+            "trust_form": trust_form,
+            "reset_form": reset_form,
+            "has_2fa": selectors.has_confirmed_second_factor(person),
+        },
+    )
 
 
 @staff_page(Role.ADMIN)
@@ -396,8 +471,11 @@ def staff_rules(request):
     form = forms.PublishRulesForm(posted(request), current_texts=texts)
     if request.method == "POST" and form.is_valid():
         rules_version = services.publish_house_rules(
-            actor=request.user, texts=form.texts(), change_summary=form.cleaned_data["change_summary"])
-        messages.success(request, _("Version %(version)d of the house rules is published.")
-                         % {"version": rules_version.version})
+            actor=request.user, texts=form.texts(), change_summary=form.cleaned_data["change_summary"]
+        )
+        messages.success(
+            request,
+            _("Version %(version)d of the house rules is published.") % {"version": rules_version.version},
+        )
         return redirect("identity:staff_rules")
     return render(request, "staff/rules.html", {"form": form, "rules": current})

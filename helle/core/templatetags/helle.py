@@ -4,9 +4,19 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 COUNTRY_NAMES = {
-    "DK": _("Denmark"), "NO": _("Norway"), "SE": _("Sweden"), "FI": _("Finland"),
-    "IS": _("Iceland"), "DE": _("Germany"), "NL": _("the Netherlands"), "GB": _("United Kingdom"),
-    "IE": _("Ireland"), "FR": _("France"), "ES": _("Spain"), "IT": _("Italy"), "PL": _("Poland"),
+    "DK": _("Denmark"),
+    "NO": _("Norway"),
+    "SE": _("Sweden"),
+    "FI": _("Finland"),
+    "IS": _("Iceland"),
+    "DE": _("Germany"),
+    "NL": _("the Netherlands"),
+    "GB": _("United Kingdom"),
+    "IE": _("Ireland"),
+    "FR": _("France"),
+    "ES": _("Spain"),
+    "IT": _("Italy"),
+    "PL": _("Poland"),
     "EU": _("All of Europe"),
 }
 

@@ -32,8 +32,9 @@ def test_an_audit_row_is_written_in_the_same_transaction_as_the_change(member):
 
 @pytest.mark.django_db
 def test_the_audit_row_names_actor_role_target_and_reason(admin_member, member):
-    entry = record_audit(actor=admin_member, action="test.decided", target=member, reason="Brud på regel 2",
-                         data={"rule": 2})
+    entry = record_audit(
+        actor=admin_member, action="test.decided", target=member, reason="Brud på regel 2", data={"rule": 2}
+    )
     assert (entry.actor_id, entry.actor_role) == (admin_member.pk, "admin")
     assert (entry.target_type, entry.target_id) == ("identity.member", str(member.pk))
     assert entry.data == {"rule": 2}
@@ -49,7 +50,9 @@ def test_admins_filter_the_audit_log(admin_client, admin_member, member, clock):
     by_action = admin_client.get(url, {"action": "test.second"}).context["page"].object_list
     assert [e.action for e in by_action] == ["test.second"]
     by_actor = admin_client.get(url, {"actor": member.pk}).context["page"].object_list
-    assert {e.action for e in by_actor} >= {"test.first"} and "test.second" not in {e.action for e in by_actor}
+    assert {e.action for e in by_actor} >= {"test.first"} and "test.second" not in {
+        e.action for e in by_actor
+    }
     by_target = admin_client.get(url, {"target": f"identity.member:{admin_member.pk}", "action": "test."})
     assert [e.action for e in by_target.context["page"].object_list] == ["test.second"]
     by_date = admin_client.get(url, {"since": "2026-03-04", "action": "test."}).context["page"].object_list
@@ -58,8 +61,9 @@ def test_admins_filter_the_audit_log(admin_client, admin_member, member, clock):
 
 @pytest.mark.django_db
 def test_a_bad_audit_filter_says_what_is_wrong_and_keeps_the_input(admin_client):
-    response = admin_client.get(reverse("core:staff_audit"),
-                                {"since": "2026-05-01", "until": "2026-04-01", "action": "identity."})
+    response = admin_client.get(
+        reverse("core:staff_audit"), {"since": "2026-05-01", "until": "2026-04-01", "action": "identity."}
+    )
     assert response.context["form"].errors
     assert 'value="identity."' in response.content.decode()
     assert list(response.context["page"].object_list) == []

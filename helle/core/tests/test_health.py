@@ -5,8 +5,12 @@ def test_healthz_reports_database_and_channel_layer_ok(client, db):
 
 
 def test_healthz_answers_503_when_the_channel_layer_is_down(client, db, settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                           "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()

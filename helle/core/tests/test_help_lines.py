@@ -27,8 +27,12 @@ def test_help_lines_are_described_in_the_readers_language(client):
 def test_every_page_has_quick_exit_and_a_need_help_link(client, member_client):
     from django.test import Client
 
-    for some_client, page in [(Client(), "core:home"), (Client(), "identity:login"),
-                              (member_client, "identity:account"), (Client(), "core:help")]:
+    for some_client, page in [
+        (Client(), "core:home"),
+        (Client(), "identity:login"),
+        (member_client, "identity:account"),
+        (Client(), "core:help"),
+    ]:
         html = some_client.get(reverse(page)).content.decode()
         assert 'id="quick-exit"' in html, page
         assert 'href="/help/"' in html, page
@@ -38,12 +42,22 @@ def test_every_page_has_quick_exit_and_a_need_help_link(client, member_client):
 
 @pytest.mark.django_db
 def test_an_admin_adds_a_help_line_in_both_languages(admin_client):
-    response = admin_client.post(reverse("core:staff_help_line_new"), {
-        "country": "fi", "name": "Sekasin", "phone": "", "sms": "", "website": "sekasin.fi",
-        "position": 1, "is_active": "on",
-        "description_da": "Chat for unge i Finland.", "hours_da": "",
-        "description_en": "Chat for young people in Finland.", "hours_en": "Every day",
-    })
+    response = admin_client.post(
+        reverse("core:staff_help_line_new"),
+        {
+            "country": "fi",
+            "name": "Sekasin",
+            "phone": "",
+            "sms": "",
+            "website": "sekasin.fi",
+            "position": 1,
+            "is_active": "on",
+            "description_da": "Chat for unge i Finland.",
+            "hours_da": "",
+            "description_en": "Chat for young people in Finland.",
+            "hours_en": "Every day",
+        },
+    )
     assert response.status_code == 302
     line = HelpLine.objects.get(name="Sekasin")
     assert line.country == "FI"
@@ -54,10 +68,16 @@ def test_an_admin_adds_a_help_line_in_both_languages(admin_client):
 
 @pytest.mark.django_db
 def test_a_help_line_with_bad_input_is_refused_and_keeps_what_was_typed(admin_client):
-    response = admin_client.post(reverse("core:staff_help_line_new"), {
-        "country": "Danmark", "name": "Linje\x00med\x07tegn", "position": 1,
-        "description_da": "", "description_en": "Only English",
-    })
+    response = admin_client.post(
+        reverse("core:staff_help_line_new"),
+        {
+            "country": "Danmark",
+            "name": "Linje\x00med\x07tegn",
+            "position": 1,
+            "description_da": "",
+            "description_en": "Only English",
+        },
+    )
     errors = response.context["form"].errors
     assert {"country", "name", "description_da"} <= set(errors)
     assert "Only English" in response.content.decode()

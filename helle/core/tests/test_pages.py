@@ -15,8 +15,10 @@ def test_pages_carry_strict_security_headers(client):
 
 @pytest.mark.django_db
 def test_no_page_loads_anything_from_another_site(client, member_client):
-    for html in (client.get(reverse("core:home")).content.decode(),
-                 member_client.get(reverse("identity:account")).content.decode()):
+    for html in (
+        client.get(reverse("core:home")).content.decode(),
+        member_client.get(reverse("identity:account")).content.decode(),
+    ):
         for attribute in ('src="http', "src='http", 'href="//', 'src="//'):
             assert attribute not in html
         assert 'rel="stylesheet" href="/static/' in html

@@ -32,8 +32,18 @@ PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 
 # The same options as `make messages`; folders named tests are left out.
 MAKEMESSAGES_ARGS = [
-    "makemessages", "-l", "da", "--no-obsolete", "--add-location", "file",
-    "-i", ".venv/*", "-i", "staticfiles/*", "-i", "tests/*",
+    "makemessages",
+    "-l",
+    "da",
+    "--no-obsolete",
+    "--add-location",
+    "file",
+    "-i",
+    ".venv/*",
+    "-i",
+    "staticfiles/*",
+    "-i",
+    "tests/*",
 ]
 # What is copied for a fresh extraction: the code, never the venv, data or collected files.
 SOURCE_ROOTS = ["helle", "config", "manage.py"]
@@ -97,9 +107,7 @@ def test_every_entry_has_a_danish_translation():
     po = _load_po()
     entries = _entries(po)
     assert entries, "the Danish catalogue is empty"
-    untranslated = [
-        _label(e) for e in entries if any(not text.strip() for text in _translations(e))
-    ]
+    untranslated = [_label(e) for e in entries if any(not text.strip() for text in _translations(e))]
     assert not untranslated, (
         f"{len(untranslated)} entries have no Danish translation (all plural forms too):\n"
         + "\n".join(untranslated)
@@ -181,8 +189,7 @@ def test_compiled_catalogue_matches_the_po_file():
 # --- c. Nothing in the source is missing from the catalogue -----------------------------------
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None,
-                    reason="GNU gettext is not installed; CI installs it")
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed; CI installs it")
 def test_every_source_text_is_in_the_catalogue(tmp_path):
     """Extract afresh from a copy of the code and compare with the committed catalogue."""
     work = tmp_path / "src"
@@ -205,13 +212,17 @@ def test_every_source_text_is_in_the_catalogue(tmp_path):
     }
     result = subprocess.run(  # noqa: S603 - our own manage.py, run by our own interpreter
         [sys.executable, "manage.py", *MAKEMESSAGES_ARGS],
-        cwd=work, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
     extracted_path = work / "locale" / "da" / "LC_MESSAGES" / "django.po"
     assert extracted_path.exists(), (
-        f"makemessages wrote no catalogue under {work / 'locale'}:\n"
-        f"{result.stdout}\n{result.stderr}"
+        f"makemessages wrote no catalogue under {work / 'locale'}:\n{result.stdout}\n{result.stderr}"
     )
 
     extracted = {_key(e): e for e in _entries(polib.pofile(str(extracted_path)))}
@@ -222,26 +233,28 @@ def test_every_source_text_is_in_the_catalogue(tmp_path):
         "Run `make messages`, translate them, and run it again:\n" + "\n".join(missing)
     )
     plural_changed = [
-        _label(extracted[k]) for k in set(extracted) & set(committed)
+        _label(extracted[k])
+        for k in set(extracted) & set(committed)
         if (extracted[k].msgid_plural or "") != (committed[k].msgid_plural or "")
     ]
-    assert not plural_changed, (
-        "the plural form changed in the source:\n" + "\n".join(plural_changed)
-    )
+    assert not plural_changed, "the plural form changed in the source:\n" + "\n".join(plural_changed)
 
 
 # --- d. The site really speaks Danish ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("english", "danish"), [
-    ("Quick exit", "Forlad siden"),
-    ("Need help now?", "Brug for hjælp nu?"),
-    ("Nickname", "Kaldenavn"),
-    ("Password", "Adgangskode"),
-    ("House rules", "Husregler"),
-    ("Log in", "Log ind"),
-    ("Join", "Bliv medlem"),
-])
+@pytest.mark.parametrize(
+    ("english", "danish"),
+    [
+        ("Quick exit", "Forlad siden"),
+        ("Need help now?", "Brug for hjælp nu?"),
+        ("Nickname", "Kaldenavn"),
+        ("Password", "Adgangskode"),
+        ("House rules", "Husregler"),
+        ("Log in", "Log ind"),
+        ("Join", "Bliv medlem"),
+    ],
+)
 def test_key_texts_come_back_in_danish(english, danish):
     with translation.override("da"):
         text = gettext(english)

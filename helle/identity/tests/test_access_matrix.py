@@ -20,11 +20,22 @@ STAFF = {Role.COUNSELLOR, Role.SUPERVISOR, Role.EDITOR, Role.RESEARCHER, Role.AD
 
 PUBLIC = ["core:home", "core:help", "core:privacy", "identity:rules", "core:healthz"]
 GUESTS_ONLY = ["identity:signup", "identity:login", "identity:recovery_reset"]
-MEMBER_PAGES = ["identity:account", "identity:change_password", "identity:privacy",
-                "identity:delete", "identity:recovery_codes_regenerate"]
+MEMBER_PAGES = [
+    "identity:account",
+    "identity:change_password",
+    "identity:privacy",
+    "identity:delete",
+    "identity:recovery_codes_regenerate",
+]
 STAFF_PAGES = ["core:staff"]
-ADMIN_PAGES = ["core:staff_help_lines", "core:staff_help_line_new", "core:staff_audit",
-               "identity:staff_people", "identity:staff_trust", "identity:staff_rules"]
+ADMIN_PAGES = [
+    "core:staff_help_lines",
+    "core:staff_help_line_new",
+    "core:staff_audit",
+    "identity:staff_people",
+    "identity:staff_trust",
+    "identity:staff_rules",
+]
 ADMIN_OBJECT_PAGES = ["core:staff_help_line_edit", "identity:staff_person"]
 
 

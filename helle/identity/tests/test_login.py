@@ -31,7 +31,9 @@ def test_logging_out_needs_a_post_so_a_link_cannot_log_someone_out(member_client
 def test_a_wrong_password_says_so_without_telling_which_part_was_wrong(client, member):
     wrong_password = client.post(LOGIN, {"nickname": "Solsikke", "password": "forkert-forkert"})
     unknown_name = client.post(LOGIN, {"nickname": "Findesikke", "password": "forkert-forkert"})
-    assert wrong_password.context["form"].non_field_errors() == unknown_name.context["form"].non_field_errors()
+    assert (
+        wrong_password.context["form"].non_field_errors() == unknown_name.context["form"].non_field_errors()
+    )
     assert 'value="Solsikke"' in wrong_password.content.decode()
 
 
@@ -96,12 +98,18 @@ def test_no_ip_address_is_stored_anywhere_when_a_member_logs_in(client, member):
 
 @pytest.mark.django_db
 def test_a_member_sets_a_new_password_with_a_recovery_code(client):
-    member, codes = services.sign_up(nickname="Glemsom", password=PASSWORD, age_band="13-15",
-                                     language="da", rules_version=1)
-    response = client.post(RESET, {
-        "nickname": "glemsom", "code": codes[3].upper().replace("-", " "),
-        "new_password1": "et-helt-nyt-kodeord", "new_password2": "et-helt-nyt-kodeord",
-    })
+    member, codes = services.sign_up(
+        nickname="Glemsom", password=PASSWORD, age_band="13-15", language="da", rules_version=1
+    )
+    response = client.post(
+        RESET,
+        {
+            "nickname": "glemsom",
+            "code": codes[3].upper().replace("-", " "),
+            "new_password1": "et-helt-nyt-kodeord",
+            "new_password2": "et-helt-nyt-kodeord",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.check_password("et-helt-nyt-kodeord")
@@ -111,10 +119,15 @@ def test_a_member_sets_a_new_password_with_a_recovery_code(client):
 
 @pytest.mark.django_db
 def test_a_recovery_code_works_only_once(client):
-    member, codes = services.sign_up(nickname="Glemsom", password=PASSWORD, age_band="13-15",
-                                     language="da", rules_version=1)
-    data = {"nickname": "Glemsom", "code": codes[0],
-            "new_password1": "et-helt-nyt-kodeord", "new_password2": "et-helt-nyt-kodeord"}
+    member, codes = services.sign_up(
+        nickname="Glemsom", password=PASSWORD, age_band="13-15", language="da", rules_version=1
+    )
+    data = {
+        "nickname": "Glemsom",
+        "code": codes[0],
+        "new_password1": "et-helt-nyt-kodeord",
+        "new_password2": "et-helt-nyt-kodeord",
+    }
     assert client.post(RESET, data).status_code == 302
     client.post(reverse("identity:logout"))
     data.update(new_password1="endnu-et-nyt-kodeord", new_password2="endnu-et-nyt-kodeord")
@@ -128,8 +141,12 @@ def test_a_recovery_code_works_only_once(client):
 @pytest.mark.django_db
 def test_a_wrong_recovery_code_changes_nothing_and_counts_as_a_failed_try(client, member, settings):
     settings.LOGIN_FAILURES_PER_ACCOUNT = 2
-    data = {"nickname": "Solsikke", "code": "aaaa-bbbb-cccc",
-            "new_password1": "et-helt-nyt-kodeord", "new_password2": "et-helt-nyt-kodeord"}
+    data = {
+        "nickname": "Solsikke",
+        "code": "aaaa-bbbb-cccc",
+        "new_password1": "et-helt-nyt-kodeord",
+        "new_password2": "et-helt-nyt-kodeord",
+    }
     for _ in range(2):
         assert "code" in client.post(RESET, data).context["form"].errors
     blocked = client.post(RESET, data)
@@ -142,13 +159,21 @@ def test_a_wrong_recovery_code_changes_nothing_and_counts_as_a_failed_try(client
 def test_a_reset_logs_out_the_other_sessions(client, django_user_model):
     from django.test import Client
 
-    member, codes = services.sign_up(nickname="Glemsom", password=PASSWORD, age_band="13-15",
-                                     language="da", rules_version=1)
+    member, codes = services.sign_up(
+        nickname="Glemsom", password=PASSWORD, age_band="13-15", language="da", rules_version=1
+    )
     other_device = Client()
     log_in(other_device, member)
     assert other_device.get(reverse("identity:account")).status_code == 200
-    client.post(RESET, {"nickname": "Glemsom", "code": codes[1],
-                        "new_password1": "et-helt-nyt-kodeord", "new_password2": "et-helt-nyt-kodeord"})
+    client.post(
+        RESET,
+        {
+            "nickname": "Glemsom",
+            "code": codes[1],
+            "new_password1": "et-helt-nyt-kodeord",
+            "new_password2": "et-helt-nyt-kodeord",
+        },
+    )
     assert other_device.get(reverse("identity:account")).status_code == 302
 
 
@@ -181,11 +206,15 @@ def test_log_out_everywhere_ends_every_session(client, member):
 @pytest.mark.django_db
 def test_changing_the_password_keeps_this_session_but_checks_the_old_one(member_client, member):
     url = reverse("identity:change_password")
-    wrong = member_client.post(url, {"password": "forkert", "new_password1": "nyt-langt-kodeord",
-                                     "new_password2": "nyt-langt-kodeord"})
+    wrong = member_client.post(
+        url,
+        {"password": "forkert", "new_password1": "nyt-langt-kodeord", "new_password2": "nyt-langt-kodeord"},
+    )
     assert "password" in wrong.context["form"].errors
-    ok = member_client.post(url, {"password": PASSWORD, "new_password1": "nyt-langt-kodeord",
-                                  "new_password2": "nyt-langt-kodeord"})
+    ok = member_client.post(
+        url,
+        {"password": PASSWORD, "new_password1": "nyt-langt-kodeord", "new_password2": "nyt-langt-kodeord"},
+    )
     assert ok.status_code == 302
     assert member_client.get(reverse("identity:account")).status_code == 200
     member.refresh_from_db()

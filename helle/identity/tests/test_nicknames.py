@@ -22,14 +22,14 @@ def refusal_code(nickname: str) -> str | None:
     [
         ("Anna", "anna"),
         ("Anna", "ANNA"),
-        ("Anna", "Αnna"),          # Greek capital alpha
-        ("Anna", "аnnа"),          # Cyrillic a
+        ("Anna", "Αnna"),  # Greek capital alpha
+        ("Anna", "аnnа"),  # Cyrillic a
         ("Ida", "IDA"),
         ("Sol sikke", "solsikke"),
         ("kat_22", "kat.22"),
         ("Zoë", "Zoe"),
-        ("Anna", "Ａｎｎａ"),      # full-width letters
-        ("Anna", "An\u200bna"),   # zero-width space hidden inside
+        ("Anna", "Ａｎｎａ"),  # full-width letters
+        ("Anna", "An\u200bna"),  # zero-width space hidden inside
     ],
 )
 def test_look_alike_nicknames_share_one_key(first, second):
@@ -75,7 +75,8 @@ def test_nicknames_that_give_away_contact_details_or_a_real_name_are_refused(nic
 
 
 @pytest.mark.parametrize(
-    "nickname", ["Solsikke", "Glad kat", "Stjernestøv", "kat_22", "Anna", "Ninja 2009", "Twinkle", "Månestråle"]
+    "nickname",
+    ["Solsikke", "Glad kat", "Stjernestøv", "kat_22", "Anna", "Ninja 2009", "Twinkle", "Månestråle"],
 )
 def test_ordinary_nicknames_are_accepted(nickname):
     assert refusal_code(nickname) is None
@@ -88,8 +89,8 @@ def test_ordinary_nicknames_are_accepted(nickname):
         ("   ", "too_short"),
         ("x" * 25, "too_long"),
         ("ab\x07cd", "control_characters"),
-        ("ab\u202ecd", "control_characters"),   # right-to-left override
-        ("Αnna", "mixed_script"),                # Greek alpha among Latin letters
+        ("ab\u202ecd", "control_characters"),  # right-to-left override
+        ("Αnna", "mixed_script"),  # Greek alpha among Latin letters
         ("💙💙💙", "characters"),
         ("1234", "no_letters"),
         ("<script>", "characters"),

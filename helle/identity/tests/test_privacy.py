@@ -43,7 +43,9 @@ def test_every_registered_section_is_in_the_export(member_client):
 @pytest.mark.django_db
 def test_deleting_the_account_erases_the_personal_data(member_client, member):
     member_id = member.pk
-    response = member_client.post(reverse("identity:delete"), {"password": PASSWORD, "public_posts": "remove"})
+    response = member_client.post(
+        reverse("identity:delete"), {"password": PASSWORD, "public_posts": "remove"}
+    )
 
     assert response.status_code == 200
     assert not Member.objects.filter(pk=member_id).exists()
@@ -75,5 +77,7 @@ def test_deleting_needs_the_password_and_keeps_the_account_otherwise(member_clie
     assert "password" in response.context["form"].errors
     assert Member.objects.filter(pk=member.pk).exists()
     # The choice the member made is still selected.
-    assert 'value="keep" id="id_public_posts_1" checked' in response.content.decode() or \
-        response.context["form"]["public_posts"].value() == "keep"
+    assert (
+        'value="keep" id="id_public_posts_1" checked' in response.content.decode()
+        or response.context["form"]["public_posts"].value() == "keep"
+    )

@@ -32,7 +32,9 @@ def test_trust_is_earned_from_time_visits_and_contributions(client, clock, make_
     for _ in range(3):
         services.record_contribution(member=member)
     assert member.trust_level == TrustLevel.MEMBER
-    assert AuditEntry.objects.filter(action="identity.trust_level_earned", target_id=str(member.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="identity.trust_level_earned", target_id=str(member.pk)).count() == 2
+    )
 
 
 @pytest.mark.django_db
@@ -46,11 +48,20 @@ def test_a_visit_counts_once_a_day(client, clock, member):
 
 @pytest.mark.django_db
 def test_admins_change_the_thresholds(admin_client, clock, make_member):
-    response = admin_client.post(reverse("identity:staff_trust"), {
-        "level1_days": 0, "level1_visits": 1, "level1_contributions": 0,
-        "level2_days": 0, "level2_visits": 1, "level2_contributions": 0,
-        "level3_days": 90, "level3_visits": 40, "level3_contributions": 30,
-    })
+    response = admin_client.post(
+        reverse("identity:staff_trust"),
+        {
+            "level1_days": 0,
+            "level1_visits": 1,
+            "level1_contributions": 0,
+            "level2_days": 0,
+            "level2_visits": 1,
+            "level2_contributions": 0,
+            "level3_days": 90,
+            "level3_visits": 40,
+            "level3_contributions": 30,
+        },
+    )
     assert response.status_code == 302
     member = make_member("Hurtig")
     services.record_visit(member=member)
@@ -60,11 +71,20 @@ def test_admins_change_the_thresholds(admin_client, clock, make_member):
 
 @pytest.mark.django_db
 def test_thresholds_must_grow_with_the_level(admin_client):
-    response = admin_client.post(reverse("identity:staff_trust"), {
-        "level1_days": 10, "level1_visits": 1, "level1_contributions": 0,
-        "level2_days": 5, "level2_visits": 2, "level2_contributions": 1,
-        "level3_days": 1, "level3_visits": 3, "level3_contributions": 2,
-    })
+    response = admin_client.post(
+        reverse("identity:staff_trust"),
+        {
+            "level1_days": 10,
+            "level1_visits": 1,
+            "level1_contributions": 0,
+            "level2_days": 5,
+            "level2_visits": 2,
+            "level2_contributions": 1,
+            "level3_days": 1,
+            "level3_visits": 3,
+            "level3_contributions": 2,
+        },
+    )
     assert "level3_days" in response.context["form"].errors
     assert TrustSettings.current().level1_days == 1
     assert 'value="10"' in response.content.decode()
@@ -72,8 +92,10 @@ def test_thresholds_must_grow_with_the_level(admin_client):
 
 @pytest.mark.django_db
 def test_a_level_set_by_hand_is_not_changed_automatically(admin_client, clock, member):
-    admin_client.post(reverse("identity:staff_person", args=[member.pk]), {
-        "action": "trust", "trust-trust_level": "3", "trust-locked": "on", "trust-reason": "Erfaren"})
+    admin_client.post(
+        reverse("identity:staff_person", args=[member.pk]),
+        {"action": "trust", "trust-trust_level": "3", "trust-locked": "on", "trust-reason": "Erfaren"},
+    )
     member.refresh_from_db()
     assert member.trust_level == TrustLevel.REGULAR and member.trust_level_locked
     services.record_visit(member=member)
@@ -82,8 +104,10 @@ def test_a_level_set_by_hand_is_not_changed_automatically(admin_client, clock, m
 
 @pytest.mark.django_db
 def test_an_admin_gives_roles_with_a_reason_that_is_audited(admin_client, admin_member, member):
-    response = admin_client.post(reverse("identity:staff_person", args=[member.pk]), {
-        "action": "roles", "roles-roles": ["peer_adviser", "counsellor"], "roles-reason": "Bestået kursus"})
+    response = admin_client.post(
+        reverse("identity:staff_person", args=[member.pk]),
+        {"action": "roles", "roles-roles": ["peer_adviser", "counsellor"], "roles-reason": "Bestået kursus"},
+    )
     assert response.status_code == 302
     member = Member.objects.get(pk=member.pk)
     assert roles_of(member) == {Role.MEMBER, Role.PEER_ADVISER, Role.COUNSELLOR}
@@ -96,8 +120,10 @@ def test_an_admin_gives_roles_with_a_reason_that_is_audited(admin_client, admin_
 
 @pytest.mark.django_db
 def test_a_role_change_without_a_reason_is_refused(admin_client, member):
-    response = admin_client.post(reverse("identity:staff_person", args=[member.pk]), {
-        "action": "roles", "roles-roles": ["admin"], "roles-reason": ""})
+    response = admin_client.post(
+        reverse("identity:staff_person", args=[member.pk]),
+        {"action": "roles", "roles-roles": ["admin"], "roles-reason": ""},
+    )
     assert "reason" in response.context["roles_form"].errors
     assert roles_of(Member.objects.get(pk=member.pk)) == {Role.MEMBER}
 

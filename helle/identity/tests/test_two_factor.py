@@ -123,8 +123,10 @@ def test_an_admin_resets_a_lost_authenticator(admin_client, counsellor):
     log_in(counsellor_client, counsellor, second_factor=True)
     assert counsellor_client.get(reverse("core:staff")).status_code == 200
 
-    admin_client.post(reverse("identity:staff_person", args=[counsellor.pk]),
-                      {"action": "reset_2fa", "reset-reason": "Mistet telefon"})
+    admin_client.post(
+        reverse("identity:staff_person", args=[counsellor.pk]),
+        {"action": "reset_2fa", "reset-reason": "Mistet telefon"},
+    )
     assert not TOTPDevice.objects.filter(user=counsellor).exists()
     # They are logged out everywhere, and set up a new authenticator at their next log-in.
     assert counsellor_client.get(reverse("identity:account")).status_code == 302

@@ -35,8 +35,11 @@ class Command(BaseCommand):
                 member = selectors.member_by_nickname(nickname)
                 if member is None:
                     member, _codes = services.sign_up(
-                        nickname=nickname, password=password, age_band=age_band,
-                        language=settings.LANGUAGE_CODE, rules_version=rules_version,
+                        nickname=nickname,
+                        password=password,
+                        age_band=age_band,
+                        language=settings.LANGUAGE_CODE,
+                        rules_version=rules_version,
                     )
                 else:
                     member.set_password(password)
@@ -44,8 +47,7 @@ class Command(BaseCommand):
                 if member.accepted_rules_version < rules_version:
                     services.accept_house_rules(member=member, version=rules_version)
                 if role is not Role.MEMBER:
-                    services.set_roles(actor=admin or member, member=member, roles={role},
-                                       reason="Demo data")
+                    services.set_roles(actor=admin or member, member=member, roles={role}, reason="Demo data")
                 if role is Role.ADMIN:
                     admin = member
                 if role is Role.PEER_ADVISER:
@@ -60,7 +62,9 @@ class Command(BaseCommand):
                 if secret:
                     line += f"   two-factor key: {secret}"
                 self.stdout.write(line)
-            self.stdout.write("Staff need a 6-digit code: `python manage.py demo_totp \"Demo Admin\"` prints it.")
+            self.stdout.write(
+                'Staff need a 6-digit code: `python manage.py demo_totp "Demo Admin"` prints it.'
+            )
 
     def _demo_totp(self, member: Member) -> str:
         device = TOTPDevice.objects.filter(user=member, confirmed=True).first()
