@@ -6,6 +6,7 @@ REDIS_URL to scale out. Every variable is listed in the README's configuration t
 """
 
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -148,18 +149,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer, cache, tasks ------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
+REDIS_PREFIX = env("HELLE_REDIS_PREFIX", "helle")
 if REDIS_URL:
+    REDIS_CACHE_URL = REDIS_URL
+    if TESTING and (worker := os.environ.get("PYTEST_XDIST_WORKER", "")):
+        # Parallel test workers must not see (or flush) each other's cache and groups.
+        number = int(re.sub(r"\D", "", worker) or 0)
+        REDIS_CACHE_URL = re.sub(r"/\d*$", "", REDIS_URL) + f"/{number + 1}"
+        REDIS_PREFIX = f"{REDIS_PREFIX}-{worker}"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("HELLE_REDIS_PREFIX", "helle")},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("HELLE_REDIS_PREFIX", "helle"),
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:
