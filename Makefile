@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench messages screenshots lock clean install
+.PHONY: run test lint messages screenshots lock clean install
 
 # The virtual environment, rebuilt whenever the pinned requirements change.
 $(VENV)/.installed: requirements.lock
@@ -39,15 +39,14 @@ messages: $(VENV)/.installed
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
 
-bench: $(VENV)/.installed
-	$(PY) bench/run.py
-
 # Re-pin every dependency from pyproject.toml into requirements.lock.
 lock:
 	rm -rf /tmp/helle-lock && $(PYTHON) -m venv /tmp/helle-lock
 	/tmp/helle-lock/bin/pip install --quiet --upgrade pip
-	/tmp/helle-lock/bin/pip install --quiet ".[dev]"
-	/tmp/helle-lock/bin/pip freeze --exclude helle | sort > requirements.lock
+	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > /tmp/helle-lock/direct.txt
+	/tmp/helle-lock/bin/pip install --quiet -r /tmp/helle-lock/direct.txt
+	/tmp/helle-lock/bin/pip freeze | sort > requirements.lock
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
