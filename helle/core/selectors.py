@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from helle.core.models import AuditEntry, HelpLine, HelpLineText
@@ -64,6 +64,13 @@ def audit_entries(f: AuditFilter) -> QuerySet[AuditEntry]:
     if f.until:
         entries = entries.filter(created_at__lte=datetime.combine(f.until, time.max, tzinfo=tz))
     return entries
+
+
+def audit_history_of(target_type: str, pk: int) -> QuerySet[AuditEntry]:
+    """What the audit log holds about one person: what they did and what was done to them."""
+    return AuditEntry.objects.filter(
+        Q(actor_id=pk) | Q(target_type=target_type, target_id=str(pk))
+    ).order_by("created_at", "id")
 
 
 def audit_action_names() -> list[str]:

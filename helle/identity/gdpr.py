@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from helle.core.selectors import audit_history_of
+
 
 @dataclass(frozen=True)
 class DataSection:
@@ -50,6 +52,10 @@ def _export_account(member) -> dict:
         },
         "two_factor_devices": [
             {"name": d.name, "confirmed": d.confirmed} for d in member.totpdevice_set.all()
+        ],
+        "history": [
+            {"when": e.created_at.isoformat(), "action": e.action, "reason": e.reason, "details": e.data}
+            for e in audit_history_of("identity.member", member.pk)
         ],
     }
 
