@@ -219,3 +219,17 @@ def test_changing_the_password_keeps_this_session_but_checks_the_old_one(member_
     assert member_client.get(reverse("identity:account")).status_code == 200
     member.refresh_from_db()
     assert member.check_password("nyt-langt-kodeord")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "nickname, password",
+    [("x" * 500, "noget"), ("Sol\x00sikke", PASSWORD), ("", ""), ("Solsikke", "p" * 500)],
+)
+def test_bad_log_in_input_gets_a_message_and_no_crash(client, member, nickname, password):
+    client.cookies["django_language"] = "en"
+    response = client.post(LOGIN, {"nickname": nickname, "password": password})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors
+    assert "_auth_user_id" not in client.session
