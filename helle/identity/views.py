@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import check_for_language, get_language
+from django.utils.translation import check_for_language, get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -145,7 +145,12 @@ def recovery_reset(request):
             left = selectors.unused_recovery_code_count(member)
             messages.success(
                 request,
-                _("Your new password is saved. You have %(left)d recovery codes left.") % {"left": left},
+                ngettext(
+                    "Your new password is saved. You have %(left)d recovery code left.",
+                    "Your new password is saved. You have %(left)d recovery codes left.",
+                    left,
+                )
+                % {"left": left},
             )
             if left <= 3:
                 messages.warning(request, _("You are running out of recovery codes. Make new ones now."))
@@ -358,7 +363,11 @@ def two_factor(request):
         if result.wait_seconds:
             form.add_error(
                 "token",
-                _("Too many wrong codes. Wait %(seconds)d seconds, then type the newest code.")
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)d second, then type the newest code.",
+                    "Too many wrong codes. Wait %(seconds)d seconds, then type the newest code.",
+                    result.wait_seconds,
+                )
                 % {"seconds": result.wait_seconds},
             )
         else:

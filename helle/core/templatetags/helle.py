@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from helle.core.roles import ROLE_LABELS, Role
+
 register = template.Library()
 
 COUNTRY_NAMES = {
@@ -25,3 +27,12 @@ COUNTRY_NAMES = {
 def country_name(code: str) -> str:
     name = COUNTRY_NAMES.get(code.upper())
     return str(name) if name else code
+
+
+@register.filter
+def role_label(name: str) -> str:
+    """The translated name of a role, from its group name ("peer_adviser")."""
+    try:
+        return str(ROLE_LABELS[Role(name)])
+    except ValueError:
+        return name
