@@ -36,6 +36,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("read_audit_log", "Can read and filter the audit log")]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

@@ -68,9 +68,9 @@ def audit_entries(f: AuditFilter) -> QuerySet[AuditEntry]:
 
 def audit_history_of(target_type: str, pk: int) -> QuerySet[AuditEntry]:
     """What the audit log holds about one person: what they did and what was done to them."""
-    return AuditEntry.objects.filter(
-        Q(actor_id=pk) | Q(target_type=target_type, target_id=str(pk))
-    ).order_by("created_at", "id")
+    return AuditEntry.objects.filter(Q(actor_id=pk) | Q(target_type=target_type, target_id=str(pk))).order_by(
+        "created_at", "id"
+    )
 
 
 def audit_action_names() -> list[str]:

@@ -17,7 +17,7 @@ from helle.core import selectors, services
 from helle.core.forms import AuditFilterForm, HelpLineForm
 from helle.core.http import posted
 from helle.core.policies import staff_page
-from helle.core.roles import Role, roles_of
+from helle.core.roles import roles_of
 
 
 def home(request):
@@ -73,12 +73,12 @@ def staff_home(request):
     return render(request, "staff/home.html", {"roles": sorted(roles_of(request.user))})
 
 
-@staff_page(Role.ADMIN)
+@staff_page("core.change_helpline")
 def help_lines(request):
     return render(request, "staff/help_lines.html", {"lines": selectors.all_help_lines()})
 
 
-@staff_page(Role.ADMIN)
+@staff_page("core.change_helpline")
 def help_line_edit(request, pk: int | None = None):
     line = get_object_or_404(selectors.all_help_lines(), pk=pk) if pk else None
     form = HelpLineForm(posted(request), instance=line)
@@ -89,7 +89,7 @@ def help_line_edit(request, pk: int | None = None):
     return render(request, "staff/help_line_form.html", {"form": form, "line": line})
 
 
-@staff_page(Role.ADMIN)
+@staff_page("core.change_helpline")
 def help_line_delete(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -99,7 +99,7 @@ def help_line_delete(request, pk: int):
     return redirect("core:staff_help_lines")
 
 
-@staff_page(Role.ADMIN)
+@staff_page("core.read_audit_log")
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     entries = selectors.audit_entries(selectors.AuditFilter())

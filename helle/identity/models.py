@@ -85,6 +85,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
+        permissions = [
+            ("manage_people", "Can give people roles, set trust levels and reset two-factor log-in")
+        ]
         verbose_name = _("member")
         verbose_name_plural = _("members")
 

@@ -391,7 +391,7 @@ def _base32(key: bytes) -> str:
 # --- Staff: people, roles, trust, house rules --------------------------------------------------
 
 
-@staff_page(Role.ADMIN)
+@staff_page("identity.manage_people")
 def staff_people(request):
     form = forms.PeopleSearchForm(request.GET or None)
     query = role = ""
@@ -401,7 +401,7 @@ def staff_people(request):
     return render(request, "staff/people.html", {"form": form, "page": page})
 
 
-@staff_page(Role.ADMIN)
+@staff_page("identity.manage_people")
 def staff_person(request, pk: int):
     person = get_object_or_404(selectors.people(), pk=pk)
     person_roles = roles_of(person)
@@ -462,7 +462,7 @@ def staff_person(request, pk: int):
     )
 
 
-@staff_page(Role.ADMIN)
+@staff_page("identity.change_trustsettings")
 def staff_trust(request):
     form = forms.TrustSettingsForm(posted(request), instance=selectors.trust_settings())
     if request.method == "POST" and form.is_valid():
@@ -473,7 +473,7 @@ def staff_trust(request):
     return render(request, "staff/trust.html", {"form": form})
 
 
-@staff_page(Role.ADMIN)
+@staff_page("identity.add_houserules")
 def staff_rules(request):
     current = selectors.current_house_rules()
     texts = {code: selectors.house_rules_body(current, code) for code, _name in settings.LANGUAGES}

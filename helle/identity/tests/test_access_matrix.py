@@ -110,3 +110,15 @@ def test_only_admins_may_change_things_in_the_staff_area(as_role, role):
 def test_a_staff_page_for_something_that_does_not_exist_answers_404(admin_client):
     assert admin_client.get(reverse("identity:staff_person", args=[999999])).status_code == 404
     assert admin_client.get(reverse("core:staff_help_line_edit", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_pages_follow_the_permissions_of_the_role(as_role):
+    from django.contrib.auth.models import Group, Permission
+
+    client = as_role(Role.SUPERVISOR)
+    assert client.get(reverse("core:staff_audit")).status_code == 403
+    # An organisation lets its supervisors read the audit log too.
+    Group.objects.get(name="supervisor").permissions.add(Permission.objects.get(codename="read_audit_log"))
+    assert client.get(reverse("core:staff_audit")).status_code == 200
+    assert client.get(reverse("identity:staff_people")).status_code == 403

@@ -21,7 +21,7 @@ def test_a_member_downloads_everything_held_about_them_as_json(member_client, me
     assert account["age_group"] == "16-17"
     assert account["house_rules_accepted"][0]["version"] == 1
     assert account["recovery_codes"]["unused"] == 10
-    assert "password\"" not in json.dumps(data)
+    assert 'password"' not in json.dumps(data)
     assert [h["action"] for h in account["history"]][:1] == ["identity.signed_up"]
     assert AuditEntry.objects.filter(action="identity.data_exported", target_id=str(member.pk)).exists()
 
