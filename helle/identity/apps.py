@@ -12,4 +12,5 @@ class IdentityConfig(AppConfig):
         from helle.identity import gdpr, signals
 
         gdpr.register_identity_section()
-        post_migrate.connect(signals.ensure_role_groups, sender=self)
+        # After every app's migrations: the permissions of later apps exist only then.
+        post_migrate.connect(signals.ensure_role_groups, dispatch_uid="helle.ensure_role_groups")

@@ -7,13 +7,25 @@ from helle.identity import services
 
 # What each role may do in the staff area, as Django permissions on the role's group.
 # Later apps add theirs (moderation, answering letters, chat, reports).
+_MODERATION = ["safety.moderate", "safety.give_sanctions", "safety.view_watchedword"]
+_SAFETY_SETTINGS = [
+    "safety.add_watchedword",
+    "safety.change_watchedword",
+    "safety.delete_watchedword",
+    "safety.change_policyrule",
+]
 ROLE_PERMISSIONS = {
+    Role.PEER_ADVISER: ["safety.moderate_as_peer"],
+    Role.COUNSELLOR: ["safety.moderate"],
+    Role.SUPERVISOR: [*_MODERATION, *_SAFETY_SETTINGS],
     Role.ADMIN: [
         "core.read_audit_log",
         "core.change_helpline",
         "identity.manage_people",
         "identity.change_trustsettings",
         "identity.add_houserules",
+        *_MODERATION,
+        *_SAFETY_SETTINGS,
     ],
 }
 
@@ -25,12 +37,10 @@ def remember_login(sender, request, user, **kwargs):
 
 def ensure_role_groups(sender, **kwargs):
     """Make sure every role has its group and permissions (runs after each migrate)."""
+    by_name = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
     for role in Role:
         group, _ = Group.objects.get_or_create(name=str(role))
-        wanted = ROLE_PERMISSIONS.get(role, [])
-        group.permissions.set([_permission(name) for name in wanted])
-
-
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        group.permissions.set([by_name[name] for name in ROLE_PERMISSIONS.get(role, []) if name in by_name])

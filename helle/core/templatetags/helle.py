@@ -36,3 +36,14 @@ def role_label(name: str) -> str:
         return str(ROLE_LABELS[Role(name)])
     except ValueError:
         return name
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)
+
+
+@register.filter
+def slice_text(text: str, finding) -> str:
+    """The part of `text` a finding points at."""
+    return text[finding.start : finding.end]

@@ -8,12 +8,27 @@
   var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
   var delay = 1000;
 
+  // Show a notice at the top of the page, read out at once by screen readers.
+  function announce(text, href) {
+    var region = document.getElementById("live-alerts");
+    if (!region || !text) { return; }
+    var link = document.createElement("a");
+    link.href = href;
+    link.textContent = text;
+    var notice = document.createElement("p");
+    notice.className = "message message--error";
+    notice.appendChild(link);
+    region.appendChild(notice);
+  }
+
   function connect() {
     var socket = new WebSocket(scheme + window.location.host + url);
     socket.onopen = function () { delay = 1000; };
     socket.onmessage = function (message) {
       var event = JSON.parse(message.data);
       if (event.type === "session.ended") { window.location.replace("/"); }
+      if (event.type === "crisis.alert") { announce(document.body.getAttribute("data-crisis-text"), "/moderation/" + event.item + "/"); }
+      if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
       document.dispatchEvent(new CustomEvent("helle:event", { detail: event }));
     };
     socket.onclose = function (closing) {

@@ -1,0 +1,223 @@
+"""Take screenshots of helle's main pages for the docs (`make screenshots`).
+
+The script starts a throw-away site of its own: a new SQLite database in a temporary
+data folder, the demo accounts from `manage.py seed_demo`, and `manage.py serve` on a
+free port. It then opens the pages in Debian's Chromium through Playwright, in Danish,
+on a 390 × 844 phone screen (and the front page once on a 1280 px wide desktop), and
+writes PNG files to docs/screenshots/. The server is stopped at the end, also on error.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+OUT_DIR = BASE_DIR / "docs" / "screenshots"
+CHROMIUM = Path(os.environ.get("HELLE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+NEW_MEMBER = ("Solsikke", "en lang og hemmelig sætning")
+STEPS = 7
+
+
+def main() -> int:
+    if not CHROMIUM.exists():
+        print(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).", file=sys.stderr)
+        return 1
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="helle-screenshots-") as data_dir:
+        env = site_environment(Path(data_dir))
+        print("Preparing a demo site in a temporary folder ...")
+        manage(env, "migrate", "--noinput")
+        passwords = demo_passwords(manage(env, "seed_demo"))
+        port = free_port()
+        log_path = Path(data_dir) / "server.log"
+        with log_path.open("w") as log:
+            server = subprocess.Popen(  # noqa: S603 - our own manage.py, no shell
+                [sys.executable, "manage.py", "serve", "--port", str(port), "--no-task-worker"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                url = f"http://127.0.0.1:{port}"
+                wait_until_up(url, server)
+                take_screenshots(url, env, passwords)
+            except Exception:
+                print(f"Failed. The server said:\n{log_path.read_text()[-3000:]}", file=sys.stderr)
+                raise
+            finally:
+                stop(server)
+    print(f"Done: the screenshots are in {OUT_DIR.relative_to(BASE_DIR)}/")
+    return 0
+
+
+def site_environment(data_dir: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "HELLE_SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(HELLE_DATA_DIR=str(data_dir), HELLE_DEBUG="1", PYTHONUNBUFFERED="1")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603 - our own manage.py, no shell
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def demo_passwords(seed_output: str) -> dict[str, str]:
+    """seed_demo prints 'role  nickname  password: …' lines when HELLE_DEBUG is on."""
+    found = dict(re.findall(r"(Demo \w+)\s+password: (\S+)", seed_output))
+    for nickname in ("Demo Admin", "Demo Medlem"):
+        if nickname not in found:
+            raise RuntimeError(f"seed_demo printed no password for {nickname!r}:\n{seed_output}")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped at once (exit code {server.returncode})")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 - our own local server
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer at {url} within {timeout:.0f} seconds")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def current_totp(env: dict[str, str], nickname: str) -> str:
+    """The demo admin's two-factor code, with a few seconds left to use it."""
+    while True:
+        output = manage(env, "demo_totp", nickname)
+        match = re.search(r"(\d{6})\s+\(valid for (\d+) more seconds\)", output)
+        if not match:
+            raise RuntimeError(f"demo_totp printed no code:\n{output}")
+        if int(match.group(2)) >= 5:
+            return match.group(1)
+        time.sleep(int(match.group(2)) + 1)
+
+
+def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -> None:
+    step = iter(range(1, STEPS + 1))
+
+    def shot(page, name: str, label: str) -> None:
+        print(f"{next(step)}/{STEPS} {label} ...", flush=True)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=OUT_DIR / f"{name}.png")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+
+            def new_page(viewport=PHONE):
+                context = browser.new_context(
+                    base_url=url,
+                    locale="da-DK",
+                    viewport=viewport,
+                    color_scheme="light",
+                    reduced_motion="reduce",
+                )
+                context.add_cookies([{"name": "django_language", "value": "da", "url": url}])
+                context.set_default_timeout(15_000)
+                return context.new_page()
+
+            page = new_page()
+            page.goto("/")
+            shot(page, "01-front-page", "front page")
+
+            page.goto("/join/")
+            shot(page, "02-join", "join")
+
+            nickname, password = NEW_MEMBER
+            page.fill("#id_nickname", nickname)
+            page.fill("#id_new_password1", password)
+            page.fill("#id_new_password2", password)
+            page.check("input[name='age_band'][value='16-17']")
+            page.check("#id_accept_rules")
+            page.locator("main form button[type='submit']").click()
+            page.wait_for_url("**/account/recovery-codes/")
+            shot(page, "03-recovery-codes", "recovery codes after joining")
+
+            page.goto("/help/")
+            shot(page, "04-help", "help page")
+
+            page = new_page()
+            log_in(page, "Demo Medlem", passwords["Demo Medlem"])
+            page.goto("/account/")
+            shot(page, "05-account", "account page")
+
+            page = new_page()
+            log_in(page, "Demo Admin", passwords["Demo Admin"])
+            page.wait_for_url("**/login/two-factor/**")
+            page.fill("#id_token", current_totp(env, "Demo Admin"))
+            page.locator("main form button[type='submit']").click()
+            page.wait_for_url(f"{url}/staff/")
+            shot(page, "06-staff", "staff home (Demo Admin, after two-factor log-in)")
+
+            page = new_page(DESKTOP)
+            page.goto("/")
+            shot(page, "07-front-page-desktop", "front page on a desktop")
+        finally:
+            browser.close()
+
+
+def log_in(page, nickname: str, password: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_nickname", nickname)
+    page.fill("#id_password", password)
+    page.locator("main form button[type='submit']").click()
+    page.wait_for_load_state()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

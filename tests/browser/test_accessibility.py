@@ -1,0 +1,245 @@
+"""Every page of the site passes axe-core with no serious or critical violations,
+in light and in dark mode, on a 360 px wide phone.
+
+Each visit checks that it really reached the page it is named after (the right address
+and status), so a redirect cannot make a page "pass" by showing another one. A failure
+lists every violation with its rule id, impact, the elements and how to fix it.
+"""
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import add_totp_device
+from helle.core import services as core_services
+from helle.core.models import HelpLine
+from helle.core.roles import Role
+from helle.identity import services as identity_services
+from helle.identity.models import AgeBand
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+AXE = Axe()
+BLOCKING_IMPACTS = {"serious", "critical"}
+PHONE = {"width": 360, "height": 800}
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    who: str  # anonymous | member | staff (admin, two-factor passed) | staff-new | staff-unverified
+    go: Callable[[object, SimpleNamespace], None]
+    covers: str = ""  # the URL name of the page, where `go` is not a plain path()
+
+
+def path(url_path: str, *, status: int = 200, lands_on: str | None = None):
+    """Open a page and make sure it is the page we meant (no redirect elsewhere)."""
+
+    def go(page, env):
+        response = page.goto(url_path.format(**vars(env)))
+        assert response is not None
+        assert response.status == status, f"{url_path} answered {response.status}"
+        expected = (lands_on or url_path).format(**vars(env))
+        actual = urlsplit(page.url)
+        actual = actual.path + (f"?{actual.query}" if "?" in expected else "")
+        assert actual == expected, f"{url_path} ended on {page.url}"
+
+    go.url_path = url_path
+    return go
+
+
+def under_13(page, env):
+    page.goto("/join/")
+    env.fill_signup(page, nickname="Lillebror", age_band="under-13")
+    assert page.locator("main a[href='tel:116111']").count() == 1
+
+
+def join_with_mistakes(page, env):
+    page.goto("/join/")
+    page.fill("#id_nickname", "Nogen")
+    page.fill("#id_new_password1", "kort")
+    page.fill("#id_new_password2", "anderledes")
+    page.locator("main form button[type='submit']").click()
+    page.wait_for_load_state()
+    assert page.locator("main [role='alert']").count() == 1
+    assert page.locator("[aria-invalid='true']").count() >= 1
+
+
+def login_with_mistakes(page, env):
+    page.goto("/login/")
+    page.fill("#id_nickname", "Nogen")
+    page.fill("#id_password", "forkert-kodeord")
+    page.locator("main form button[type='submit']").click()
+    page.wait_for_load_state()
+    assert page.locator("main [role='alert']").count() == 1
+
+
+def codes_after_sign_up(page, env):
+    page.goto("/join/")
+    env.fill_signup(page, nickname="Nyt Medlem", age_band=AgeBand.AGE_13_15)
+    page.wait_for_url("**/account/recovery-codes/")
+    assert page.locator("ul.codes > li").count() == 10
+
+
+def new_house_rules(page, env):
+    identity_services.publish_house_rules(
+        actor=env.admin,
+        change_summary="Regel 9 er ny: vi siger hej, når vi kommer ind.",
+        texts={
+            "da": "## Husregler\n\n1. Vær venlig.\n2. Sig hej.",
+            "en": "## House rules\n\n1. Be kind.\n2. Say hello.",
+        },
+    )
+    page.goto("/account/")
+    page.wait_for_url(
+        lambda url: (
+            urlsplit(url).path == "/rules/accept/"
+            and parse_qs(urlsplit(url).query).get("next") == ["/account/"]
+        )
+    )
+    assert page.locator("#id_accept").count() == 1
+
+
+VISITS = [
+    # Everyone
+    Visit("front-page", "anonymous", path("/")),
+    Visit("help", "anonymous", path("/help/")),
+    Visit("privacy", "anonymous", path("/privacy/")),
+    Visit("house-rules", "anonymous", path("/rules/")),
+    Visit("join", "anonymous", path("/join/")),
+    Visit("join-with-mistakes", "anonymous", join_with_mistakes, "identity:signup"),
+    Visit("under-13", "anonymous", under_13, "identity:signup"),
+    Visit("log-in", "anonymous", path("/login/")),
+    Visit("log-in-with-mistakes", "anonymous", login_with_mistakes, "identity:login"),
+    Visit("recover", "anonymous", path("/login/recover/")),
+    Visit("not-found", "anonymous", path("/no-such-page/", status=404)),
+    # Members
+    Visit("recovery-codes-after-sign-up", "anonymous", codes_after_sign_up, "identity:recovery_codes_new"),
+    Visit("front-page-logged-in", "member", path("/")),
+    Visit("account", "member", path("/account/")),
+    Visit("change-password", "member", path("/account/password/")),
+    Visit("your-data", "member", path("/account/privacy/")),
+    Visit("delete-account", "member", path("/account/privacy/delete/")),
+    Visit("new-recovery-codes", "member", path("/account/recovery-codes/new/")),
+    Visit("accept-new-house-rules", "member", new_house_rules, "identity:rules_accept"),
+    Visit("staff-page-for-a-member", "member", path("/staff/", status=404)),
+    # Staff
+    Visit("two-factor-setup", "staff-new", path("/login/two-factor/")),
+    Visit("two-factor-code", "staff-unverified", path("/login/two-factor/")),
+    Visit("staff-home", "staff", path("/staff/")),
+    Visit("staff-people", "staff", path("/staff/people/")),
+    Visit("staff-person", "staff", path("/staff/people/{person_pk}/")),
+    Visit("staff-trust", "staff", path("/staff/trust/")),
+    Visit("staff-rules", "staff", path("/staff/rules/")),
+    Visit("staff-help-lines", "staff", path("/staff/help-lines/")),
+    Visit("staff-help-line-new", "staff", path("/staff/help-lines/new/")),
+    Visit("staff-help-line-edit", "staff", path("/staff/help-lines/{help_line_pk}/")),
+    Visit("staff-audit-log", "staff", path("/staff/audit/")),
+]
+
+
+# URL names that are not pages to look at: actions that only take a POST, downloads,
+# the fragment the join form fetches, and the health check.
+NOT_PAGES = {
+    "core:healthz",
+    "core:staff_help_line_delete",
+    "identity:export",
+    "identity:logout",
+    "identity:logout_everywhere",
+    "identity:nickname_check",
+    "identity:recovery_codes_download",
+    "identity:set_language",
+}
+
+
+def _url_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_page_of_the_site_is_checked():
+    """A new page must join VISITS (or NOT_PAGES, if it is no page) to be checked too."""
+    covered = set()
+    for visit in VISITS:
+        if visit.covers:
+            covered.add(visit.covers)
+        else:
+            with contextlib.suppress(Resolver404):  # the "page not found" visit
+                covered.add(resolve(visit.go.url_path.format(person_pk=1, help_line_pk=1)).view_name)
+    missing = _url_names(get_resolver().url_patterns) - covered - NOT_PAGES
+    assert not missing, f"Pages without an accessibility check: {sorted(missing)}"
+
+
+def blocking_violations(page) -> list[dict]:
+    results = AXE.run(page)
+    return [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"\n{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"  - {target}\n      {node['html'][:200]}\n      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def env(make_member, live_server, fill_signup) -> SimpleNamespace:
+    admin = make_member("Admin Anker", role=Role.ADMIN, age_band=AgeBand.OVER_25)
+    member = make_member("Solsikke")
+    help_line = HelpLine.objects.order_by("pk").first() or core_services.save_help_line(
+        actor=admin,
+        help_line=HelpLine(country="DK", name="Børnetelefonen", phone="116 111"),
+        texts={"da": {"description": "Gratis og anonym rådgivning.", "hours": "Hele døgnet"}},
+    )
+    return SimpleNamespace(
+        admin=admin, member=member, person_pk=member.pk, help_line_pk=help_line.pk, fill_signup=fill_signup
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("visit", VISITS, ids=[v.name for v in VISITS])
+def test_the_page_has_no_serious_accessibility_problems(
+    visit, scheme, env, new_context, log_in_browser, make_member
+):
+    context = new_context(width=PHONE["width"], height=PHONE["height"], color_scheme=scheme)
+    if visit.who == "member":
+        log_in_browser(context, env.member)
+    elif visit.who == "staff":
+        log_in_browser(context, env.admin, second_factor=True)
+    elif visit.who == "staff-new":
+        counsellor = make_member("Rådgiver Rolf", role=Role.COUNSELLOR, age_band=AgeBand.OVER_25)
+        log_in_browser(context, counsellor)
+    elif visit.who == "staff-unverified":
+        add_totp_device(env.admin)
+        log_in_browser(context, env.admin)
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+
+    visit.go(page, env)
+
+    if visit.who == "staff-new":
+        assert page.locator(".qr svg").count() == 1
+        assert TOTPDevice.objects.filter(user__nickname="Rådgiver Rolf", confirmed=False).exists()
+    if visit.who == "staff-unverified":
+        assert page.locator(".qr").count() == 0
+    violations = blocking_violations(page)
+    assert not violations, f"{visit.name} ({scheme}) at {page.url}:{describe(violations)}"
