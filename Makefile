@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint messages screenshots lock clean install
+.PHONY: run test lint messages screenshots bench evaluate lock clean install
 
 # The virtual environment, rebuilt whenever the pinned requirements change.
 $(VENV)/.installed: requirements.lock
@@ -35,6 +35,14 @@ lint: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l da --no-obsolete --add-location file -i ".venv/*" -i "staticfiles/*"
 	$(PY) manage.py compilemessages -l da -i ".venv"
+
+# Speed figures, written to docs/benchmarks.md.
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+# Safety quality on our own sets and ../shared/data, written to docs/evaluation.md.
+evaluate: $(VENV)/.installed
+	$(PY) manage.py safety_eval
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py

@@ -100,3 +100,8 @@ def admin_member(make_member) -> Member:
 def admin_client(client, admin_member):
     log_in(client, admin_member, second_factor=True)
     return client
+
+
+@pytest.fixture
+def supervisor_member(make_member) -> Member:
+    return make_member("Supervisor Sus", role=Role.SUPERVISOR, age_band=AgeBand.OVER_25)

@@ -43,7 +43,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("HELLE_DEBUG")
-DATA_DIR = Path(env("HELLE_DATA_DIR", str(BASE_DIR / "var")))
+if TESTING and not env("HELLE_DATA_DIR"):
+    # Tests never see (or leave behind) a developer's database, key or trained models.
+    import tempfile
+
+    DATA_DIR = Path(tempfile.mkdtemp(prefix="helle-test-"))
+else:
+    DATA_DIR = Path(env("HELLE_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -81,6 +87,7 @@ INSTALLED_APPS = [
     "channels",
     "helle.core",
     "helle.identity",
+    "helle.safety",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +106,7 @@ MIDDLEWARE = [
     "helle.identity.middleware.StaffSessionMiddleware",
     "helle.identity.middleware.MemberActivityMiddleware",
     "helle.identity.middleware.HouseRulesMiddleware",
+    "helle.safety.middleware.SanctionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

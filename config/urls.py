@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("helle.core.urls")),
     path("", include("helle.identity.urls")),
+    path("", include("helle.safety.urls")),
 ]
 
 handler403 = "helle.core.views.forbidden"

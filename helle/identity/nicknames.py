@@ -7,6 +7,7 @@ catch the obvious case of a young person typing their real name.
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -97,6 +98,10 @@ eriksen holm kristiansen clausen simonsen svendsen andreasen iversen jeppesen mo
 vestergaard nissen lauridsen kjær jespersen mathiasen dam bach østergaard thygesen
 """.split()
 )
+
+# Other apps add checks here (the safety pipeline does, for words no nickname should
+# carry); each returns a message for the writer, or None when the nickname is fine.
+extra_checks: list[Callable[[str], str | None]] = []
 
 _PHONE_DIGITS = 6
 _EMAILISH = re.compile(
@@ -221,4 +226,7 @@ def validate_nickname(nickname: str) -> str:
         )
     if not any(ch.isalpha() for ch in cleaned):
         raise ValidationError(_("A nickname needs at least one letter."), code="no_letters")
+    for check in extra_checks:
+        if message := check(cleaned):
+            raise ValidationError(message, code="unsafe")
     return cleaned

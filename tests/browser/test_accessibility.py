@@ -7,13 +7,16 @@ lists every violation with its rule id, impact, the elements and how to fix it.
 """
 
 import contextlib
+from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connection
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +27,8 @@ from helle.core.models import HelpLine
 from helle.core.roles import Role
 from helle.identity import services as identity_services
 from helle.identity.models import AgeBand
+from helle.safety import services as safety_services
+from helle.safety.models import WatchedWord
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -143,6 +148,23 @@ VISITS = [
     Visit("staff-help-line-new", "staff", path("/staff/help-lines/new/")),
     Visit("staff-help-line-edit", "staff", path("/staff/help-lines/{help_line_pk}/")),
     Visit("staff-audit-log", "staff", path("/staff/audit/")),
+    # Safety: reporting, decisions about you, moderation.
+    Visit("report", "member", path("/report/identity.member/{troll_pk}/")),
+    Visit("decisions-about-you", "member", path("/account/decisions/")),
+    Visit("statement-of-reasons", "member", path("/account/decisions/{statement_pk}/")),
+    Visit("review-queue", "staff", path("/moderation/")),
+    Visit("review-item", "staff", path("/moderation/{item_pk}/")),
+    Visit("appeals", "staff", path("/staff/appeals/")),
+    Visit("appeal-decide", "staff", path("/staff/appeals/{appeal_pk}/")),
+    Visit("watched-words", "staff", path("/staff/watched-words/")),
+    Visit(
+        "watched-words-try-it",
+        "staff",
+        path("/staff/watched-words/?text=ring+p%C3%A5+20+30+40+50&surface=forum&trust_level=0"),
+        "safety:watched_words",
+    ),
+    Visit("watched-word-edit", "staff", path("/staff/watched-words/{word_pk}/")),
+    Visit("safety-policy", "staff", path("/staff/safety-policy/")),
 ]
 
 
@@ -179,7 +201,7 @@ def test_every_page_of_the_site_is_checked():
             covered.add(visit.covers)
         else:
             with contextlib.suppress(Resolver404):  # the "page not found" visit
-                covered.add(resolve(visit.go.url_path.format(person_pk=1, help_line_pk=1)).view_name)
+                covered.add(resolve(visit.go.url_path.format_map(defaultdict(lambda: 1))).view_name)
     missing = _url_names(get_resolver().url_patterns) - covered - NOT_PAGES
     assert not missing, f"Pages without an accessibility check: {sorted(missing)}"
 
@@ -210,8 +232,42 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
         help_line=HelpLine(country="DK", name="Børnetelefonen", phone="116 111"),
         texts={"da": {"description": "Gratis og anonym rådgivning.", "hours": "Hele døgnet"}},
     )
+    troll = make_member("Trolden")
+    supervisor = make_member("Supervisor Sus", role=Role.SUPERVISOR, age_band=AgeBand.OVER_25)
+
+    def moderation_history():
+        # Sanctions send live events after commit; that must not happen on the thread that
+        # runs Playwright's event loop, so the history is made on a thread of its own.
+        item = safety_services.report(reporter=member, target=troll, category="harassment", note="Han er led")
+        given = safety_services.sanction(
+            moderator=supervisor,
+            member=member,
+            kind="warn",
+            house_rule=2,
+            reason="Du skrev noget grimt til en anden.",
+        )
+        appeal = safety_services.appeal(
+            member=member, statement=given.statement, text="Det var en misforståelse."
+        )
+        word = safety_services.save_watched_word(
+            actor=admin, word=WatchedWord(pattern="skolefjols", label="harassment", action="hold")
+        )
+        connection.close()
+        return item, given, appeal, word
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        item, given, appeal, word = pool.submit(moderation_history).result()
     return SimpleNamespace(
-        admin=admin, member=member, person_pk=member.pk, help_line_pk=help_line.pk, fill_signup=fill_signup
+        admin=admin,
+        member=member,
+        person_pk=member.pk,
+        help_line_pk=help_line.pk,
+        fill_signup=fill_signup,
+        troll_pk=troll.pk,
+        item_pk=item.item.pk,
+        statement_pk=given.statement.pk,
+        appeal_pk=appeal.pk,
+        word_pk=word.pk,
     )
 
 

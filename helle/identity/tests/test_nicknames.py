@@ -6,6 +6,9 @@ from helle.identity.nicknames import validate_nickname
 
 from .test_signup import SIGNUP, signup_data
 
+# Nicknames pass the safety pipeline, which reads watched words from the database.
+pytestmark = pytest.mark.django_db
+
 
 def refusal_code(nickname: str) -> str | None:
     from django.core.exceptions import ValidationError

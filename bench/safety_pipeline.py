@@ -1,0 +1,121 @@
+"""How fast is assess()? Messages per second on one core, and latency percentiles.
+
+Target (issue 4): at least 2,000 messages per second with the classifier, and p99 under
+2 ms for a 500-character message. The messages are built from our own sentences, a mix
+of harmless talk and the kinds of text the detectors look for.
+"""
+
+import random
+import statistics
+import time
+from pathlib import Path
+
+from helle.safety import classifier as classifiers
+from helle.safety.evaluation import offensive
+from helle.safety.pipeline import assess
+from helle.safety.policy import Surface
+
+HARMLESS = [
+    "jeg har haft en rigtig lang dag i skolen og er bare træt",
+    "min mor forstår mig ikke og vi skændes hele tiden om alt",
+    "i really need someone to talk to about my friends",
+    "kan i hjælpe mig med at finde ud af hvad jeg skal sige til min lærer",
+    "nogle gange har jeg det som om ingen kan lide mig",
+    "we played football after school and it was actually fun",
+    "tak fordi i lytter det betyder meget for mig",
+    "min bedste veninde er flyttet og jeg savner hende helt vildt",
+    "jeg ved ikke om jeg skal vælge gymnasiet eller en efterskole",
+    "my parents are getting divorced and i dont know how to feel",
+    "vi har eksamen i næste uge og jeg er så nervøs",
+    "det hjalp at skrive det ned, tak for svaret",
+]
+RISKY = [
+    "skriv til mig på snap anna_2009 så snakker vi videre",
+    "ring til mig på 20 30 40 50 hvis du vil",
+    "jeg orker ikke mere og vil ikke være her",
+    "du er så grim og dum ingen gider dig",
+    "hvor gammel er du og hvor bor du henne",
+    "køb billige followers på www.spam.dk nu",
+]
+
+
+def message(rng: random.Random, length: int = 500, risky_share: float = 0.2) -> str:
+    """A 500-character message of ordinary talk; `risky_share` of them carry one risky sentence."""
+    words = [rng.choice(RISKY)] if rng.random() < risky_share else []
+    while sum(len(w) + 1 for w in words) < length:
+        words.append(rng.choice(HARMLESS))
+    rng.shuffle(words)
+    return " ".join(words)[:length]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def measure(count: int = 4000, risky_share: float = 0.2) -> dict:
+    rng = random.Random(2026)  # noqa: S311 - repeatable test messages, not secrets
+    messages = [message(rng, risky_share=risky_share) for _ in range(count)]
+    for text in messages[:200]:  # warm up caches and compiled patterns
+        assess(text, surface=Surface.FORUM)
+    timings = []
+    started = time.perf_counter()
+    for text in messages:
+        t0 = time.perf_counter()
+        assess(text, surface=Surface.FORUM)
+        timings.append((time.perf_counter() - t0) * 1000)
+    elapsed = time.perf_counter() - started
+    return {
+        "count": count,
+        "per_second": count / elapsed,
+        "mean_ms": statistics.fmean(timings),
+        "p50_ms": percentile(timings, 50),
+        "p99_ms": percentile(timings, 99),
+        "max_ms": max(timings),
+    }
+
+
+SHARED_DKHATE = Path(__file__).resolve().parents[2] / "shared" / "data" / "dkhate" / "train.tsv"
+
+
+def ensure_model():
+    """The benchmark measures the pipeline with its classifier: train one if none exists."""
+    model = classifiers.active_classifier()
+    if model is None and SHARED_DKHATE.exists():
+        print("      no trained model yet: training one on DKHATE (about 10 s) ...", flush=True)
+        trained = offensive.train_production_model(SHARED_DKHATE)
+        trained.save(classifiers.model_directory_for(trained))
+        classifiers.reset_active_classifier()
+        model = classifiers.active_classifier()
+    return model
+
+
+def run() -> str:
+    model = ensure_model()
+    typical = measure(risky_share=0.2)
+    worst = measure(count=1000, risky_share=1.0)
+    verdict = "meets" if typical["per_second"] >= 2000 and typical["p99_ms"] < 2 else "misses"
+
+    def row(name: str, f: dict) -> str:
+        return (
+            f"| {name} | {f['per_second']:,.0f} | {f['mean_ms']:.3f} ms | {f['p50_ms']:.3f} ms | "
+            f"{f['p99_ms']:.3f} ms | {f['max_ms']:.3f} ms |"
+        )
+
+    return "\n".join(
+        [
+            "## Safety pipeline: assess() on 500-character messages",
+            "",
+            "One process, one core; every detector, the watched words, the policy and the classifier "
+            f"({model.version if model else 'none trained: rules only'}). Typical: ordinary talk where one "
+            "message in five carries something to find; every one: each message carries it.",
+            "",
+            "| messages | messages/s | mean | p50 | p99 | max |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            row(f"typical ({typical['count']})", typical),
+            row(f"every one risky ({worst['count']})", worst),
+            "",
+            f"Target: ≥ 2,000 messages/s and p99 < 2 ms (typical messages). This run {verdict} it.",
+            "",
+        ]
+    )

@@ -1,0 +1,409 @@
+"""A small, fast text classifier behind a narrow interface, for the safety pipeline.
+
+The rules in `helle.safety.detectors` work without it; a classifier adds what rules miss
+(the many ways of being offensive that no list holds). Anything that has `labels`,
+`version` and `predict_proba(texts)` is a `TextClassifier`; the one we ship is
+`LinearTextClassifier`:
+
+- features: word 1–2-grams and character 3–5-grams inside words, both on the `letters`
+  view of `helle.safety.normalise` (case folded, look-alike letters folded, leet read as
+  letters); binary (present or not), weighted by IDF and L2-normalised per kind;
+- model: logistic regression with balanced class weights (scikit-learn, fixed seed), and a
+  decision threshold for the positive label chosen on out-of-fold predictions of the
+  training data. How the settings were chosen: `evaluation.offensive.select_model`, 5-fold
+  cross-validated macro-F1 on DKHATE's training part over 30 settings (logistic regression
+  or a sigmoid-calibrated linear SVM; C; binary or sublinear tf; character 2–5, 3–5 or
+  2–4-grams). All 30 lay within 0.763–0.769, i.e. within noise; this one (0.767) gives
+  probabilities directly and is the cheapest to apply.
+
+Speed: scikit-learn's `predict_proba` costs about 2 ms for one text (validation, sparse
+matrices, its analysers). After training the model is turned into plain tables, feature ->
+(idf × weight, idf²), and a prediction is a set of n-grams, dict look-ups and two sums: the
+same number as scikit-learn's (tests check it) in a fraction of the time. Binary features
+cost no macro-F1 against sublinear term frequencies (see above) and let repeated words be
+skipped.
+
+Saving and loading: `save(directory)` writes `model.joblib` (the tables) and
+`metadata.json` (version, labels, training size and sources, evaluation figures, versions
+of the libraries, and the SHA-256 of `model.joblib`). **joblib files are pickles: loading
+one runs whatever code it names. Never load a model file that did not come from this
+project's own training, written by the project into its own data folder.**
+`active_classifier()` only loads from `settings.DATA_DIR / "models" / "safety"`, and
+`load()` refuses a model whose SHA-256 does not match its metadata or whose format is not
+ours. That catches a swapped or damaged file, not an attacker who can write both: the data
+folder must be writable by the application only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from helle.safety.normalise import Normalised, normalise
+
+FORMAT = "helle-linear-text-classifier/1"
+MODEL_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+SEED = 42
+FOLDS = 5
+
+
+@runtime_checkable
+class TextClassifier(Protocol):
+    labels: tuple[str, ...]
+    version: str
+
+    def predict_proba(self, texts: list[str]) -> list[dict[str, float]]: ...
+
+
+# --- Features ------------------------------------------------------------------------------------
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def prepare(text: str | Normalised) -> str:
+    """What the classifier reads: the `letters` view, with runs of white space made one space."""
+    normalised = text if isinstance(text, Normalised) else normalise(text)
+    return " ".join(normalised.letters.text.split())
+
+
+CHAR_LOW, CHAR_HIGH = 3, 5
+WORD_CACHE_SIZE = 100_000
+
+
+def word_ngrams(text: str) -> set[str]:
+    """Words and pairs of words: "du er grim" -> du, er, grim, "du er", "er grim"."""
+    tokens = _WORDS.findall(text)
+    return {*tokens, *(f"{a} {b}" for a, b in pairwise(tokens))}
+
+
+@lru_cache(maxsize=50_000)
+def _word_char_ngrams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    length = len(padded)
+    return tuple(
+        {
+            padded[i : i + n]
+            for n in range(CHAR_LOW, min(CHAR_HIGH, length) + 1)
+            for i in range(length - n + 1)
+        }
+    )
+
+
+def char_ngrams(text: str) -> set[str]:
+    """Character 3–5-grams inside space-padded words (scikit-learn's "char_wb" idea)."""
+    return set().union(*map(_word_char_ngrams, set(text.split())))
+
+
+# --- The model's tables ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """One kind of feature: n-gram -> (idf × weight, idf²). Binary features, L2-normalised:
+    the block's share of the log-odds is sum(idf × weight) / sqrt(sum(idf²)) over the n-grams
+    of the text that the model knows."""
+
+    analyzer: str  # "word" or "char"
+    table: dict[str, tuple[float, float]]
+    # word -> its known character n-grams; words recur, so most messages hit this cache.
+    _word_hits: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
+
+    def _char_hits(self, word: str) -> dict[str, tuple[float, float]]:
+        hits = self._word_hits.get(word)
+        if hits is None:
+            hits = {g: t for g in _word_char_ngrams(word) if (t := self.table.get(g)) is not None}
+            if len(self._word_hits) < WORD_CACHE_SIZE:
+                self._word_hits[word] = hits
+        return hits
+
+    def score(self, text: str) -> float:
+        if self.analyzer == "word":
+            found = [t for t in map(self.table.get, word_ngrams(text)) if t is not None]
+        else:
+            merged: dict[str, tuple[float, float]] = {}
+            for word in set(text.split()):
+                merged.update(self._char_hits(word))
+            found = list(merged.values())  # each n-gram once, as in char_ngrams()
+        if not found:
+            return 0.0
+        return sum(t[0] for t in found) / math.sqrt(sum(t[1] for t in found))
+
+
+@dataclass
+class LinearTextClassifier:
+    """TF-IDF word and character n-grams with a linear model; binary, fast, small."""
+
+    labels: tuple[str, ...] = ("none", "harassment")  # (negative, positive)
+    c: float = 30.0
+    version: str = "untrained"
+    threshold: float = 0.5  # for the positive label, chosen on out-of-fold predictions
+    combined_threshold: float | None = None  # the same, when the rules' findings also count
+    metadata: dict = field(default_factory=dict)
+    oof_proba: list[float] | None = field(default=None, repr=False)  # from training; not saved
+    _blocks: list[_Block] = field(default_factory=list, repr=False)
+    _intercept: float = 0.0
+
+    # -- training --
+
+    def train(
+        self, examples: Sequence[tuple[str, str]], *, sources: Iterable[str] = (), tune_threshold: bool = True
+    ) -> LinearTextClassifier:
+        """Fit on (text, label) pairs; the labels must be the two of `self.labels`."""
+        import sklearn
+
+        started = time.perf_counter()
+        texts = [prepare(t) for t, _ in examples]
+        unknown = {label for _, label in examples} - set(self.labels)
+        if unknown:
+            raise ValueError(f"labels {sorted(unknown)} are not among {self.labels}")
+        y = [int(label == self.labels[1]) for _, label in examples]
+        if len(set(y)) < 2:
+            raise ValueError("training needs examples of both labels")
+        pipeline = self._pipeline()
+        if tune_threshold and min(y.count(0), y.count(1)) >= 2 * FOLDS:
+            self.oof_proba = self._out_of_fold(texts, y)
+            self.threshold = _best_threshold(self.oof_proba, y)
+        pipeline.fit(texts, y)
+        self._compile(pipeline)
+        digest = hashlib.sha256()
+        for text, label in examples:
+            digest.update(f"{label}\t{text}\n".encode())
+        trained_at = datetime.now(UTC)
+        self.version = f"{trained_at:%Y%m%dT%H%M%SZ}-{digest.hexdigest()[:12]}"
+        self.metadata = {
+            "format": FORMAT,
+            "version": self.version,
+            "trained_at": trained_at.isoformat(timespec="seconds"),
+            "labels": list(self.labels),
+            "training_size": len(examples),
+            "training_counts": dict(Counter(label for _, label in examples)),
+            "training_data_sha256": digest.hexdigest(),
+            "training_data_sources": list(sources),
+            "training_seconds": round(time.perf_counter() - started, 2),
+            "model": {
+                "features": "binary tf-idf (l2 per kind): word 1-2-grams, char_wb 3-5-grams; letters view",
+                "estimator": "LogisticRegression(class_weight='balanced', solver='liblinear')",
+                "C": self.c,
+                "threshold": self.threshold,
+                "seed": SEED,
+                "features_kept": sum(len(b.table) for b in self._blocks),
+            },
+            "evaluation": {},
+            "scikit_learn_version": sklearn.__version__,
+            "python_version": platform.python_version(),
+        }
+        return self
+
+    def _pipeline(self):
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import FeatureUnion, Pipeline
+
+        features = FeatureUnion(
+            [
+                ("word", TfidfVectorizer(analyzer=word_ngrams, binary=True, dtype=np.float64)),
+                ("char", TfidfVectorizer(analyzer=char_ngrams, binary=True, dtype=np.float64)),
+            ]
+        )
+        model = LogisticRegression(
+            C=self.c, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=1000
+        )
+        return Pipeline([("features", features), ("model", model)])
+
+    def _out_of_fold(self, texts: list[str], y: list[int]) -> list[float]:
+        """Each training text's probability from a model that did not see it (5 folds)."""
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+        return [
+            float(p)
+            for p in cross_val_predict(self._pipeline(), texts, y, cv=folds, method="predict_proba")[:, 1]
+        ]
+
+    def _compile(self, pipeline) -> None:
+        model = pipeline.named_steps["model"]
+        weights = model.coef_[0]
+        blocks = []
+        offset = 0
+        for name, vectorizer in pipeline.named_steps["features"].transformer_list:
+            vocabulary = vectorizer.vocabulary_
+            idf = vectorizer.idf_
+            table = {
+                gram: (float(idf[j] * weights[offset + j]), float(idf[j] * idf[j]))
+                for gram, j in vocabulary.items()
+            }
+            blocks.append(_Block(name, table))
+            offset += len(vocabulary)
+        self._blocks = blocks
+        self._intercept = float(model.intercept_[0])
+
+    # -- prediction --
+
+    def decision(self, prepared: str) -> float:
+        """The model's log-odds for the positive label, for a text already `prepare`d."""
+        return self._intercept + sum(block.score(prepared) for block in self._blocks)
+
+    def positive_proba(self, text: str | Normalised) -> float:
+        z = self.decision(prepare(text))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def predict_proba(self, texts: list[str] | list[Normalised]) -> list[dict[str, float]]:
+        """Probabilities per label. The pipeline, which has normalised each message for the
+        detectors already, may pass the `Normalised` objects and save normalising twice."""
+        if not self._blocks:
+            raise RuntimeError("the classifier is not trained")
+        negative, positive = self.labels
+        out = []
+        for text in texts:
+            p = self.positive_proba(text)
+            out.append({negative: 1.0 - p, positive: p})
+        return out
+
+    def predict(self, texts: list[str]) -> list[str]:
+        return [
+            self.labels[1] if p[self.labels[1]] >= self.threshold else self.labels[0]
+            for p in self.predict_proba(texts)
+        ]
+
+    # -- saving and loading --
+
+    def save(self, directory: str | Path) -> Path:
+        """Write model.joblib and metadata.json into `directory` (created); returns it."""
+        import joblib
+
+        if not self._blocks:
+            raise RuntimeError("the classifier is not trained")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {
+            "format": FORMAT,
+            "labels": list(self.labels),
+            "c": self.c,
+            "version": self.version,
+            "threshold": self.threshold,
+            "combined_threshold": self.combined_threshold,
+            "intercept": self._intercept,
+            "blocks": [(b.analyzer, b.table) for b in self._blocks],
+        }
+        model_path = directory / MODEL_FILE
+        joblib.dump(state, model_path, compress=3)
+        metadata = dict(self.metadata, model_sha256=_sha256(model_path), format=FORMAT)
+        (directory / METADATA_FILE).write_text(
+            json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> LinearTextClassifier:
+        """Load what `save` wrote. Only ever call this on the project's own model folders:
+        joblib files are pickles and loading one can run code."""
+        import joblib
+
+        directory = Path(directory)
+        metadata = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+        model_path = directory / MODEL_FILE
+        if metadata.get("format") != FORMAT:
+            raise ValueError(
+                f"{directory}: not a model this project wrote (format {metadata.get('format')!r})"
+            )
+        if metadata.get("model_sha256") != _sha256(model_path):
+            raise ValueError(f"{model_path}: SHA-256 does not match metadata.json; refusing to load it")
+        state = joblib.load(model_path)
+        if not isinstance(state, dict) or state.get("format") != FORMAT:
+            raise ValueError(f"{model_path}: unexpected content")
+        classifier = cls(
+            labels=tuple(state["labels"]),
+            c=state["c"],
+            version=state["version"],
+            threshold=state["threshold"],
+            combined_threshold=state["combined_threshold"],
+            metadata=metadata,
+        )
+        classifier._intercept = float(state["intercept"])
+        classifier._blocks = [_Block(analyzer, table) for analyzer, table in state["blocks"]]
+        return classifier
+
+
+def _best_threshold(proba: Sequence[float], y: Sequence[int]) -> float:
+    """The threshold with the best macro-F1 (of equal scores, the one closest to 0.5)."""
+    from sklearn.metrics import f1_score
+
+    best_key, best = None, 0.5
+    for step in range(20, 81):
+        t = step / 100
+        key = (round(f1_score(y, [int(p >= t) for p in proba], average="macro"), 4), -abs(t - 0.5))
+        if best_key is None or key > best_key:
+            best_key, best = key, t
+    return best
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- The model in use ---------------------------------------------------------------------------------
+
+_UNSET = object()
+_active: object = _UNSET
+_lock = threading.Lock()
+
+
+def models_directory() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "models" / "safety"
+
+
+def newest_model_directory(root: Path | None = None) -> Path | None:
+    """The newest model folder under `root` (folders are named by version, which starts with
+    the training time, so the greatest name is the newest)."""
+    root = models_directory() if root is None else root
+    if not root.is_dir():
+        return None
+    candidates = sorted(
+        p for p in root.iterdir() if (p / METADATA_FILE).is_file() and (p / MODEL_FILE).is_file()
+    )
+    return candidates[-1] if candidates else None
+
+
+def model_directory_for(classifier: LinearTextClassifier, root: Path | None = None) -> Path:
+    """Where to save a freshly trained model so that `active_classifier` finds it."""
+    return (models_directory() if root is None else root) / classifier.version
+
+
+def active_classifier() -> TextClassifier | None:
+    """The newest model under settings.DATA_DIR/models/safety, loaded once per process;
+    None when there is none (the rules still work)."""
+    global _active
+    if _active is _UNSET:
+        with _lock:
+            if _active is _UNSET:
+                directory = newest_model_directory()
+                _active = LinearTextClassifier.load(directory) if directory else None
+    return _active  # type: ignore[return-value]
+
+
+def reset_active_classifier() -> None:
+    """Forget the loaded model (tests; after training a new one)."""
+    global _active
+    with _lock:
+        _active = _UNSET

@@ -1,0 +1,944 @@
+"""Crisis: the writer's own risk of suicide or self-harm, and worry about someone else.
+
+Safety comes first: a young person who writes "jeg orker ikke mere" or "i wanna die" must
+reach a human at once, so this detector is built for recall. It must also stay quiet on
+the look-alikes that fill a teenager's day ("jeg dør af grin", "this homework is killing
+me", a film, a song, an essay), or moderators stop trusting it.
+
+How it decides, in order:
+
+1. **Vocabulary** (`helle/safety/lists/<lang>/crisis_<role>.txt`) finds candidate phrases.
+   A phrase has a kind (ideation, self_harm, plan, method, time, goodbye) and a role:
+   - `core`: counts by itself ("selvmordstanker", "kill myself", "farvel til alle").
+   - `soft`: counts by itself but is also everyday speech ("jeg kan ikke mere", "I can't do
+     this anymore"); dropped when the message is laughing (lol, 😂).
+   - `context`: counts only next to a core phrase of the writer ("piller", "i aften",
+     "jeg har besluttet", "tak for alt").
+   Danish and English lists are always both used: Danish teenagers write "jeg er så
+   suicidal" and "kms", and short texts are often given the wrong language.
+2. **Whose risk?** A phrase with "mig selv"/"myself" is the writer's; with "sig
+   selv"/"herself" (made automatically from the first-person entries) it is someone
+   else's. Otherwise the nearest person before the phrase in the same sentence decides:
+   "jeg"/"I" or nobody: the writer (CRISIS); "hun", "min veninde", "my friend": someone else
+   (CONCERN); "du"/"you" or "people": nobody (a question, advice, a campaign).
+   Quoted words take their speaker from the words before the quote ('hun skrev "jeg vil
+   dø"' is a friend).
+3. **Not meant**: a phrase is dropped when it is negated ("jeg har aldrig tænkt på
+   selvmord", "I'm not suicidal"), part of an idiom ("dø af grin", "die of embarrassment"),
+   inside a song, quote, film, book, game or school topic, or a joke ("... hvis jeg ikke
+   får pizza 😂"). Self-harm words next to an accident ("ved et uheld", "shaving") are too.
+4. **Past and resolved**: "for to år siden havde jeg selvmordstanker, men nu har jeg det
+   godt" is reported as a LOW crisis finding of kind "history": staff want to know, but
+   it is not an emergency. It becomes a normal finding again as soon as anything current
+   (a plan, a method, a time, a goodbye) is in the message.
+
+Severity: ideation and self_harm MEDIUM; plan, method, time, goodbye HIGH; history LOW.
+Every span is reported; the score rises when several kinds occur together.
+
+Speed: all phrases of a role set are compiled at import into one regular expression
+shaped as a trie (entries sharing a beginning share the pattern), which scans a
+500-character message in well under a tenth of a millisecond. The grammar and guard
+pass only runs when a phrase was found.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+from helle.safety.findings import Finding, Label, Severity
+from helle.safety.lists import words
+from helle.safety.normalise import Normalised
+
+LANGUAGES = ("da", "en")
+LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
+
+# --- Phrase matching ---------------------------------------------------------------------------
+#
+# The same entry syntax as `helle.safety.lexicon`: words separated by anything that is not
+# a letter, any letter may repeat, `*` at the end of a word is any ending, and a lone `*`
+# is one whole word ("vil * dø": "vil bare dø", "vil jeg dø"). Two tolerances more: an
+# apostrophe may be left out or typed as ’ ("dont", "don’t"), and æ, ø, å may be written
+# ae, oe, aa (keyboards without Danish letters).
+
+_SEPARATOR = r"[\W_]+"
+# "x+" is written "xx*": the regex engine skips an alternative that starts with a plain
+# letter in one step, which makes the whole trie about twice as fast.
+_LETTER_SPELLINGS = {"æ": "(?:ææ*|ae|e)", "ø": "(?:øø*|oe)", "å": "(?:åå*|aa)"}
+_END = ""  # trie key for "an entry ends here" (never a unit, units are never empty)
+
+
+def _units(entry: str) -> list[str]:
+    """One regular-expression piece per run of a letter, separator or wildcard.
+
+    A run of n letters matches n or more ("kill": k-i-ll+, so "kiiill" but not "kil";
+    "been" is not "ben").
+    """
+    units: list[str] = []
+    words_ = entry.casefold().split()
+    # "d0" is read as "do": in a phrase of several words without a gap ("lyst til at dø")
+    # an o may stand for ø; alone or next to a gap it may not ("vil på do" is the toilet).
+    spellings = dict(_LETTER_SPELLINGS, ø="(?:øø*|oe|o)") if len(words_) > 1 and "*" not in words_ \
+        else _LETTER_SPELLINGS
+    for number, word in enumerate(words_):
+        if number:
+            units.append(_SEPARATOR)
+        wildcard = word.endswith("*")
+        for run in re.finditer(r"(.)\1*", word.rstrip("*")):
+            ch, n = run.group(1), len(run.group(0))
+            if ch in spellings:
+                units.append(spellings[ch] * n)
+            elif ch.isalpha():
+                units.append(re.escape(ch) * (n + 1) + "*")
+            elif ch in "'’":
+                units.append("['’]?")
+            else:
+                units.append(re.escape(ch) * n)
+        if wildcard:
+            units.append(r"\w*")
+    return units
+
+
+def _trie_pattern(entries: dict[int, str], named: bool) -> re.Pattern:
+    """One pattern for many entries, shaped as a trie: entries that begin alike share a
+    prefix, so the engine tries each word of a text against a few letters, not a
+    thousand phrases.
+
+    Longer continuations are tried before an entry that ends earlier, so the longest
+    phrase at a position wins ("slå mig selv ihjel" before "slå mig selv"). The pattern
+    starts with the character before the word (texts are searched with a space in
+    front), so the engine only tries the trie at word starts. With `named`, the empty
+    group `e<number>` at the end of each entry tells which one matched.
+    """
+    root: dict = {}
+    for number, entry in entries.items():
+        node = root
+        for unit in _units(entry):
+            node = node.setdefault(unit, {})
+        node.setdefault(_END, number)
+
+    lengths: dict[int, int] = {}
+
+    def longest(node: dict) -> int:
+        """How many units the longest entry below this node still has."""
+        if id(node) not in lengths:
+            lengths[id(node)] = max((1 + longest(child) for unit, child in node.items() if unit != _END), default=0)
+        return lengths[id(node)]
+
+    def emit(node: dict) -> str:
+        # The regex engine keeps the first alternative that fits, not the longest, so the
+        # branch with the longest entries goes first ("burn* herself" before "burns",
+        # "been cutting" before "ben"); an entry ending here comes last.
+        units = sorted((u for u in node if u != _END), key=lambda u: -longest(node[u]))
+        alternatives = [unit + emit(node[unit]) for unit in units]
+        if _END in node:
+            alternatives.append(f"(?P<e{node[_END]}>)" if named else "")
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(r"[\W_](?:" + emit(root) + r")(?![^\W_])")
+
+
+def _first_characters(entry: str) -> set[str] | None:
+    """The characters a match of `entry` can start with (None: any, for "* years ago")."""
+    first = entry.split()[0]
+    if first == "*":
+        return None
+    spelled = {"æ": "æae", "ø": "øo", "å": "åa"}
+    return set(spelled.get(first[0], first[0]))
+
+
+class Hit(NamedTuple):
+    start: int  # in the original text
+    end: int
+    tag: object  # what the matched entry stands for
+
+
+def _hit_order(hit: Hit) -> tuple[int, int]:
+    return hit.start, -hit.end
+
+
+class Phrases:
+    """Many tagged entries found in the views of a text.
+
+    Finding and naming are split for speed: a match object carries a slot for every
+    group of its pattern, so one pattern with a group per entry makes every match cost
+    thousands of steps. `_finder` has no groups and finds the spans; a small pattern per
+    first letter, with groups, then tells which entry a span is. Entries without any
+    letter (emojis) are looked for as plain substrings.
+    """
+
+    def __init__(self, tagged: list[tuple[str, object]]):
+        tagged = list({entry.strip().casefold(): tag for entry, tag in reversed(tagged) if entry.strip()}.items())
+        tagged.reverse()  # the first tag given for an entry wins
+        worded = [(entry, tag) for entry, tag in tagged if any(ch.isalpha() for ch in entry)]
+        self._symbols = [(entry, tag) for entry, tag in tagged if not any(ch.isalpha() for ch in entry)]
+        self._tags = {f"e{number}": tag for number, (_, tag) in enumerate(worded)}
+        entries = {number: entry for number, (entry, _) in enumerate(worded)}
+        self._finder = _trie_pattern(entries, named=False) if entries else None
+        by_first: dict[str, dict[int, str]] = {}
+        anywhere = {n: e for n, e in entries.items() if _first_characters(e) is None}
+        for number, entry in entries.items():
+            for ch in _first_characters(entry) or ():
+                by_first.setdefault(ch, dict(anywhere))[number] = entry
+        self._namers = {ch: _trie_pattern(dict(sorted(group.items())), named=True) for ch, group in by_first.items()}
+        self._namer_anywhere = _trie_pattern(anywhere, named=True) if anywhere else None
+
+    def _name(self, padded: str, m: re.Match) -> object:
+        namer = self._namers.get(padded[m.start() + 1], self._namer_anywhere)
+        return self._tags[namer.match(padded, m.start()).lastgroup]
+
+    def find(self, text: Normalised, every_view: bool = True, overlapping: bool = True) -> list[Hit]:
+        """Hits in the original text, sorted by start (longest first).
+
+        `every_view=False` reads only `letters`; `overlapping=False` finds each word once.
+        """
+        found: dict[tuple[int, int], Hit] = {}
+        finder = self._finder
+        views = text.views() if every_view else (text.letters,)
+        for view in views if finder is not None else ():
+            index = view.index
+            # The text is searched with a space in front and each match starts with the
+            # character before the word, so in the view the word runs from m.start() to
+            # m.end() - 1.
+            padded = " " + view.text
+            if overlapping:
+                # "har besluttet mig" and "besluttet mig for at dø" overlap: each search
+                # starts again at the next word after the previous match's start.
+                matches = []
+                m = finder.search(padded)
+                while m:
+                    matches.append(m)
+                    m = finder.search(padded, m.start() + 1)
+            else:
+                matches = finder.finditer(padded)
+            name = self._name
+            for m in matches:
+                at, to = m.span()
+                span = (index[at], index[to - 2] + 1)
+                if span not in found:
+                    found[span] = Hit(*span, name(padded, m))
+        for symbol, tag in self._symbols:
+            position = text.original.find(symbol)
+            while position >= 0:
+                found.setdefault((position, position + len(symbol)), Hit(position, position + len(symbol), tag))
+                position = text.original.find(symbol, position + 1)
+        return sorted(found.values(), key=_hit_order)
+
+
+# --- Vocabulary: what the writer may be telling us ---------------------------------------------
+
+CORE, SOFT, CONTEXT, CUE = "core", "soft", "context", "cue"
+
+# Whose risk an entry speaks of, read from its own words.
+SELF = "self"        # "mig selv", "myself", "jeg": the writer
+OTHER = "other"      # "sig selv", "herself", "sit liv": someone else
+OBJECT = "object"    # "mig" without "selv" ("slå mig ihjel"): the writer only if nobody else is the subject
+ANYONE = "anyone"    # no person in the entry: the sentence decides
+
+# list name: (kind, role)
+VOCABULARY = {
+    "crisis_ideation": ("ideation", CORE),
+    "crisis_ideation_soft": ("ideation", SOFT),
+    "crisis_burden": ("ideation", CORE),         # "ingen ville savne mig", "better off without me"
+    "crisis_needs_subject": ("ideation", CORE),  # "begår selvmord": only with a person named before it
+    "crisis_self_harm": ("self_harm", CORE),
+    "crisis_plan": ("plan", CORE),
+    "crisis_plan_context": ("plan", CONTEXT),
+    "crisis_method": ("method", CORE),
+    "crisis_method_context": ("method", CONTEXT),
+    "crisis_time": ("time", CONTEXT),
+    "crisis_goodbye": ("goodbye", CORE),
+    "crisis_goodbye_soft": ("goodbye", CONTEXT),
+    "crisis_echo": ("echo", CONTEXT),            # "me too", "jeg har det også sådan"
+    # Words that count only in a combination (see COMBINATIONS): "dø" after "lyst til".
+    "crisis_cue_death": ("death", CUE),
+    "crisis_cue_suicide": ("suicide", CUE),
+    "crisis_cue_life": ("life", CUE),
+    "crisis_cue_absence": ("absence", CUE),
+    "crisis_cue_not_wake": ("not_wake", CUE),
+    "crisis_cue_disappear": ("disappear", CUE),
+    "crisis_cue_body": ("body", CUE),
+    "crisis_cue_wound": ("wound", CUE),
+}
+
+# Words that make an entry the writer's own or someone else's (Danish "i" is "in", not "I").
+_FIRST_WORDS = {"da": {"jeg", "jg", "mig", "min", "mit", "mine", "meg", "jag", "mitt", "eg"},
+                "en": {"i", "i'm", "im", "i'd", "i've", "ive", "i'll", "me", "my", "myself", "mine"}}
+_SUBJECT_WORDS = {"da": {"jeg", "jg", "jag", "eg"}, "en": {"i", "i'm", "im", "i'd", "i've", "ive", "i'll"}}
+_OTHER_WORDS = {"da": {"sig", "sin", "sit", "sine", "seg", "ham", "hende"},
+                "en": {"himself", "herself", "themselves", "themself", "his", "their", "him", "her", "them"}}
+
+# First-person entries are also read about someone else: "skære i mig selv" gives "skære i
+# sig selv", "kill myself" gives "kill herself". Only reflexives and possessives change;
+# entries with "jeg"/"I" as their subject stay first-person only.
+_REFLEXIVE_SWAPS = {
+    "da": {"mig": ("sig",), "mit": ("sit", "hans", "hendes"), "min": ("sin", "hans", "hendes"),
+           "mine": ("sine", "hans", "hendes"), "meg": ("seg",)},
+    "en": {"myself": ("himself", "herself", "themselves", "themself"), "my": ("his", "her", "their")},
+}
+# In the burden list "mig"/"me" is an object: "ingen ville savne hende", "nobody would miss him".
+_OBJECT_SWAPS = {"da": {"mig": ("ham", "hende", "dem")}, "en": {"me": ("him", "her", "them")}}
+
+
+def _who(entry: str, language: str, burden: bool) -> str:
+    tokens = set(entry.replace("*", "").split())
+    if _OTHER_WORDS[language] & tokens:
+        return OTHER
+    if not burden and language == "da" and "mig" in tokens and "selv" not in tokens \
+            and not (_FIRST_WORDS["da"] - {"mig"}) & tokens:
+        return OBJECT
+    return SELF if _FIRST_WORDS[language] & tokens else ANYONE
+
+
+def _about_someone_else(entry: str, language: str, burden: bool) -> list[str]:
+    tokens = entry.split()
+    swaps = (_OBJECT_SWAPS if burden else _REFLEXIVE_SWAPS)[language]
+    if _SUBJECT_WORDS[language] & set(tokens) or not swaps.keys() & set(tokens):
+        return []
+    variants: list[list[str]] = [[]]
+    for token in tokens:
+        variants = [v + [t] for v in variants for t in swaps.get(token, (token,))]
+    return [" ".join(v) for v in variants]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """What a vocabulary entry stands for."""
+
+    kind: str
+    role: str
+    who: str
+    language: str
+    entry: str
+    needs_subject: bool = False
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        return tuple(w.rstrip("*") for w in self.entry.split() if w != "*")
+
+    @property
+    def has_gap(self) -> bool:
+        return "*" in self.entry.split()
+
+
+def _vocabulary() -> list[tuple[str, Phrase]]:
+    tagged: list[tuple[str, Phrase]] = []
+    for name, (kind, role) in VOCABULARY.items():
+        burden = name in ("crisis_burden", "crisis_cue_absence")  # "uden mig": the writer
+        for language in LANGUAGES:
+            for entry in words(language, name):
+                entry = entry.casefold()
+                who = SELF if kind == "echo" else _who(entry, language, burden)
+                tagged.append((entry, Phrase(kind, role, who, language, entry, name == "crisis_needs_subject")))
+                if who in (SELF, OBJECT) and kind != "echo" and role != CUE:
+                    for variant in _about_someone_else(entry, language, burden):
+                        tagged.append((variant, Phrase(kind, role, OTHER, language, variant)))
+    return tagged
+
+
+_PHRASES = Phrases(_vocabulary())
+
+# --- Grammar and guards: who is speaking, and is it meant --------------------------------------
+#
+# Grammar is a small closed set, so it lives here. Everything else is vocabulary in
+# crisis_<guard>.txt: the people a writer worries about ("min veninde", "my friend") and the
+# signs that a crisis word is not meant (a film, a song, a joke, an accident).
+
+FIRST, THIRD, YOU, GENERIC = "first", "third", "you", "generic"
+PERSONS = (FIRST, THIRD, YOU, GENERIC)
+NEGATION, BREAK, ABOUT, CONDITION, CONJUNCTION = "negation", "break", "about", "condition", "conjunction"
+TOLD = "told"  # "hun skrev til mig", "she told me": the "me" here is not who the sentence is about
+
+_GRAMMAR = {
+    "da": {
+        # Possessives ("min", "mine") are not here: "mine planter" is not the writer.
+        FIRST: "jeg jg jej mig eg meg jag",
+        THIRD: "han hun hen de ham hende dem sig",
+        YOU: "du dig jer",
+        GENERIC: "folk mennesker nogen nogle mange unge teenagere elever personer",
+        # "ingen"/"intet" negate only right before a phrase (see `_negated`).
+        NEGATION: "ikke ik ikk ikek aldrig ingen intet ikkje inte",
+        # Words that end a negation's reach: "jeg ved ikke hvorfor jeg vil dø".
+        BREAK: "hvorfor hvordan hvad om hvis stoppe stopper holde lade slippe sikker lyve lyver pjatter "
+               "spøger overdriver okay ok godt fint glad",
+        ABOUT: "om omkring angående",
+        CONDITION: "hvis",
+        CONJUNCTION: "og men fordi eller",
+    },
+    "en": {
+        FIRST: "i i'm im i'd i've ive i'll me myself",
+        THIRD: "he she they him her them he's she's they're hes shes theyre himself herself themselves themself",
+        YOU: "you u ya yall y'all your ur you're youre yourself yourselves",
+        GENERIC: "people someone somebody anyone anybody everyone many teens teenagers kids students",
+        NEGATION: "not never no don't dont doesn't doesnt didn't didnt won't wont wouldn't wouldnt "
+                  "isn't isnt aren't arent ain't aint nor haven't havent hasn't hasnt hadn't hadnt",
+        BREAK: "why how what if whether stop sure know help lie lying kidding joking exaggerating ok okay "
+               "fine good well alright happy",
+        ABOUT: "about on regarding",
+        CONDITION: "if",
+        CONJUNCTION: "and but because cause cuz coz bc or so",
+    },
+}
+# Someone telling the writer something: whose words follow is the one who told.
+_TOLD = {
+    "da": ("fortalte mig", "fortæller mig", "fortalt mig", "skrev til mig", "skriver til mig", "skrevet til mig",
+           "sendte mig", "sender mig", "sendt mig", "sagde til mig", "siger til mig", "sagt til mig", "viste mig",
+           "skrev til mig at", "snappede mig", "betroede mig"),
+    "en": ("told me", "tells me", "telling me", "sent me", "sends me", "texted me", "texts me", "wrote me",
+           "wrote to me", "said to me", "messaged me", "dmed me", "dm'd me", "snapped me", "showed me",
+           "admitted to me", "confided in me"),
+}
+_ADJACENT_ONLY_NEGATIONS = {"ingen", "intet", "no"}
+# Words between a negation and the phrase: "I'm not really suicidal", "jeg har ikke tænkt på
+# at gøre skade på mig selv". Break words stop it: "jeg ved ikke hvorfor jeg vil dø".
+_NEGATION_REACH = 4
+
+OTHERS = "others"            # people the writer may worry about: "min veninde", "my friend"
+TOPIC = "topic"              # films, books, games, school, news: "filmen", "essay", "13 reasons why"
+LYRICS = "lyrics"            # songs and quotes: "synger", "sangen", "lyrics", "quote"
+LAUGHTER = "laughter"        # "lol", "haha", "😂", "jk"
+IDIOM = "idiom"              # "dø af grin", "die of embarrassment", "could kill myself"
+ACCIDENT = "accident"        # "ved et uheld", "shaving": cuts and burns that are not self-harm
+EVERYDAY = "everyday"        # "lektier", "homework": what "jeg kan ikke mere" is often about
+PAST = "past"                # "for to år siden", "used to"
+RECOVERED = "recovered"      # "har det godt nu", "I'm doing better now", "clean"
+RETURNING = "returning"      # goodbyes that are not final: "vi ses", "see you", "på ferie"
+GUARDS = (OTHERS, TOPIC, LYRICS, LAUGHTER, IDIOM, ACCIDENT, EVERYDAY, PAST, RECOVERED, RETURNING)
+
+# The first word of a combination (lists named crisis_cue_<role>.txt).
+DESIRE = "desire"            # "lyst til", "vil", "want", "wish"
+THOUGHT = "thought"          # "tanker", "overvejer", "thinking", "considering"
+WILL = "will"                # "gider", "orker", "want", "care": with a negation
+POINTLESS = "pointless"      # "ingen mening", "no point"
+COMPARE = "compare"          # "bedre", "nemmere", "happier"
+METHOD_ACT = "method_act"    # "tage alle", "springe", "take all", "jump"
+INTENT = "intent"            # "vil", "tænker", "klar", "going to", "ready", "enough"
+NOBODY = "nobody"            # "ingen ville", "nobody would"
+SLEEP = "sleep"              # "sove", "falde i søvn", "fall asleep"
+HURT = "hurt"                # "skære", "skar", "cut", "burn"
+READY = "ready"              # "foran mig", "in front of me", "lined up": a method at hand
+AT = "at"                    # "står på", "standing on": up on a high place
+CANT = "cant"                # "kan ikke", "can't": a negation and a will in one
+CUES = (DESIRE, THOUGHT, WILL, POINTLESS, COMPARE, METHOD_ACT, INTENT, NOBODY, SLEEP, HURT, READY, AT, CANT)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A grammar or guard word; one word can have several roles ("min mor": a person, everyday)."""
+
+    roles: frozenset[str]
+    text: str
+
+    @cached_property
+    def person(self) -> str:
+        return next((role for role in PERSONS if role in self.roles), "")
+
+
+def _guards(languages: tuple[str, ...]) -> Phrases:
+    roles: dict[str, set[str]] = {}
+    for language in languages:
+        for guard in GUARDS + CUES:
+            # The people a writer worries about are third persons: "min veninde", not "min".
+            role = THIRD if guard == OTHERS else guard
+            name = f"crisis_cue_{guard}" if guard in CUES else f"crisis_{guard}"
+            for entry in words(language, name):
+                roles.setdefault(entry.casefold(), set()).add(role)
+                # "opgave om", "writing about": a topic that also says "about"
+                if entry.split()[-1] in _GRAMMAR[language][ABOUT].split():
+                    roles[entry.casefold()].add(ABOUT)
+        for role, grammar_words in _GRAMMAR[language].items():
+            for word in grammar_words.split():
+                roles.setdefault(word, set()).add(role)
+        for phrase in _TOLD[language]:
+            roles.setdefault(phrase, set()).add(TOLD)
+    return Phrases([(entry, Word(frozenset(r), entry)) for entry, r in roles.items()])
+
+
+_GUARD_PHRASES = {"da": _guards(("da",)), "en": _guards(("en",)), "": _guards(LANGUAGES)}
+
+# --- Sentences, clauses and quotations ---------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?…\n]+")
+_CLAUSE_END = re.compile(r"[.!?…\n,;:()]+| [-–—] ")  # and the conjunctions among the grammar words
+_QUOTED = re.compile(r"\"[^\"\n]+\"|“[^”\n]+”|„[^“”\n]+[“”]|«[^»\n]+»|”[^”\n]+”|(?<!\w)'[^'\n]{3,}'(?!\w)")
+_QUOTE_MARKS = "\"“”„«'"
+_INTRODUCED = re.compile(r"^([^\n:]{1,60}):[ \t]*([^\n]+)", re.MULTILINE)  # "hun skrev: ..."
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+MENTION = "mention"  # a quotation from a song, film or book: nobody's risk
+
+
+class Message:
+    """One message's grammar and guard words, sentences, clauses and quotations.
+
+    Built only for messages with a crisis phrase in them; every part is computed when
+    first asked for.
+    """
+
+    def __init__(self, text: Normalised, language: str):
+        self.text = text
+        self.original = text.original
+        self.language = language if language in LANGUAGES else ""
+        self.phrase_hits: list[Hit] = []  # the crisis phrases found, once known
+
+    @cached_property
+    def words(self) -> list[Hit]:
+        return _GUARD_PHRASES[self.language].find(self.text, every_view=False)
+
+    @cached_property
+    def _by_role(self) -> dict[str, list[Hit]]:
+        by_role: dict[str, list[Hit]] = {}
+        for w in self.words:
+            for role in w.tag.roles:
+                by_role.setdefault(role, []).append(w)
+        return by_role
+
+    def guards(self, role: str) -> list[Hit]:
+        return self._by_role.get(role, [])
+
+    def has(self, role: str, start: int = 0, end: int | None = None) -> bool:
+        end = len(self.original) if end is None else end
+        return any(start <= w.start and w.end <= end for w in self.guards(role))
+
+    @cached_property
+    def people(self) -> list[Hit]:
+        told = self.guards(TOLD)
+        return [w for w in self.words if w.tag.person
+                and not any(t.start <= w.start and w.end <= t.end for t in told)]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [0] + [m.end() for m in _SENTENCE_END.finditer(self.original)]
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        ends = [m.end() for m in _CLAUSE_END.finditer(self.original)]
+        return sorted([0, *ends, *(w.start for w in self.guards(CONJUNCTION))])
+
+    def _around(self, starts: list[int], position: int) -> tuple[int, int]:
+        i = bisect_right(starts, position) - 1
+        return starts[i], (starts[i + 1] if i + 1 < len(starts) else len(self.original))
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        return self._around(self._sentence_starts, position)
+
+    def clause(self, position: int) -> tuple[int, int]:
+        return self._around(self._clause_starts, position)
+
+    def word_count(self, start: int, end: int) -> int:
+        return len(_WORD.findall(self.original, start, end))
+
+    def speaker(self, start: int, end: int) -> str:
+        """The first person named between start and end: who says what follows."""
+        return next((w.tag.person for w in self.people if start <= w.start and w.end <= end), "")
+
+    @cached_property
+    def quotations(self) -> list[tuple[int, int, str]]:
+        """Quoted or introduced words ('hun skrev: ...') that are not the writer's own.
+
+        MENTION: from a song, film, book or quote. THIRD: someone else's words.
+        """
+        regions = []
+        if any(mark in self.original for mark in _QUOTE_MARKS):
+            for m in _QUOTED.finditer(self.original):
+                sentence_start, _ = self.sentence(m.start())
+                before = (max(sentence_start, m.start() - 80), m.start())
+                after = (m.end(), min(len(self.original), m.end() + 40))  # '"..." - the song'
+                regions.append((m.start(), m.end(), before, after))
+        if ":" in self.original:
+            for m in _INTRODUCED.finditer(self.original):
+                if self.word_count(m.start(1), m.end(1)) <= 8:
+                    regions.append((m.start(2), m.end(2), m.span(1), m.span(1)))
+        found = []
+        for start, end, before, after in regions:
+            if any(self.has(role, *span) for role in (LYRICS, TOPIC) for span in (before, after)):
+                found.append((start, end, MENTION))
+            elif self.speaker(*before) == THIRD:
+                found.append((start, end, THIRD))
+        return found
+
+    def quotation(self, hit: Hit) -> str:
+        return next((whose for start, end, whose in self.quotations if start <= hit.start and hit.end <= end), "")
+
+
+@dataclass
+class Candidate:
+    """A phrase found in the message, and what we decided about it."""
+
+    hit: Hit
+    phrase: Phrase
+    kind: str
+    role: str
+    person: str = ""   # FIRST, THIRD, or "" (nobody named: the writer)
+    label: Label | None = None
+    note: str = ""
+
+
+def _gap_words(message: Message, candidate: Candidate) -> list[Hit]:
+    """Grammar words standing in an entry's lone `*` ("vil [jeg] dø", "vil [ikke] dø")."""
+    if not candidate.phrase.has_gap:
+        return []
+    hit, own = candidate.hit, candidate.phrase.words
+    return [w for w in message.words
+            if hit.start <= w.start and w.end <= hit.end and not w.tag.text.startswith(own)]
+
+
+def _person(message: Message, candidate: Candidate) -> str:
+    """Who the sentence is about: the nearest person named before the phrase."""
+    hit = candidate.hit
+    sentence_start, _ = message.sentence(hit.start)
+    nearest = ""
+    for w in message.people:
+        if w.start >= hit.start:
+            break
+        if w.start >= sentence_start:
+            nearest = w.tag.person
+    for w in _gap_words(message, candidate):
+        nearest = w.tag.person or nearest
+    return nearest
+
+
+def _negated(message: Message, candidate: Candidate) -> bool:
+    """A negation shortly before the phrase in its clause, or in its gap ("vil ikke dø").
+
+    A negation inside another crisis phrase does not count: in "jeg kan ikke mere jeg vil
+    dø" the "ikke" belongs to "kan ikke mere".
+    """
+    hit = candidate.hit
+    if any(NEGATION in w.tag.roles for w in _gap_words(message, candidate)):
+        return True
+    clause_start, _ = message.clause(hit.start)
+    for w in message.guards(NEGATION):
+        if w.start >= hit.start:
+            break
+        if w.start < clause_start or _overlaps(w, message.phrase_hits):
+            continue
+        reach = 0 if w.tag.text in _ADJACENT_ONLY_NEGATIONS else _NEGATION_REACH
+        if message.word_count(w.end, hit.start) <= reach and not message.has(BREAK, w.end, hit.start):
+            return True
+    return False
+
+
+def _about_a_topic(message: Message, candidate: Candidate) -> bool:
+    """A film, book, game, lesson or the news, rather than the writer's life."""
+    hit = candidate.hit
+    if candidate.person == THIRD:
+        return message.has(TOPIC)  # "i filmen begår han selvmord", "in the movie she kills herself"
+    clause = message.clause(hit.start)
+    sentence = message.sentence(hit.start)
+    if candidate.person == "":
+        # "vi har om selvmordstanker i dansk", "tema om psykisk sundhed og selvskade"
+        return message.has(TOPIC, *clause) or any(
+            sentence[0] <= t.start and t.end <= a.start and a.end <= hit.start
+            for t in message.guards(TOPIC) for a in message.guards(ABOUT))
+    # Said by "I": still a topic when written about ("my essay about suicidal thoughts").
+    return message.has(TOPIC, *clause) and any(
+        clause[0] <= w.start and w.end <= hit.start and message.word_count(w.end, hit.start) <= 2
+        for w in message.guards(ABOUT))
+
+
+def _joking(message: Message, candidate: Candidate) -> bool:
+    """Laughing, and either a soft phrase, an everyday thing ("this class is so boring i want
+    to die lol") or a condition ("... hvis jeg ikke får pizza 😂"). Laughter alone is not
+    enough: "i want to die lol" is how many young people say it and mean it."""
+    if not message.has(LAUGHTER):
+        return False
+    hit = candidate.hit
+    if candidate.role == SOFT or message.has(EVERYDAY, *message.clause(hit.start)):
+        return True
+    return any(hit.end <= w.start and message.word_count(hit.end, w.start) <= 1
+               for w in message.guards(CONDITION))
+
+
+def _overlaps(hit: Hit, others: list[Hit]) -> bool:
+    return any(hit.start < o.end and o.start < hit.end for o in others)
+
+
+def _in_idiom(message: Message, hit: Hit) -> bool:
+    """Part of an idiom ("vil [dø af grin]"), unless the phrase is the longer one ("hurt
+    myself on purpose" is not "hurt myself on the table")."""
+    return any(hit.start < i.end and i.start < hit.end and not (hit.start <= i.start and i.end <= hit.end)
+               for i in message.guards(IDIOM))
+
+
+def _keep(message: Message, candidate: Candidate) -> bool:
+    """Decide whose a core or soft phrase is, and whether it is meant at all."""
+    hit, phrase = candidate.hit, candidate.phrase
+    clause = message.clause(hit.start)
+    if _in_idiom(message, hit) or message.has(LYRICS, *clause):
+        return False
+    if candidate.kind in ("self_harm", "method") and message.has(ACCIDENT, *clause):
+        return False  # "skar mig i køkkenet", "hoppe fra broen ned i vandet"
+    if candidate.role == SOFT and message.has(EVERYDAY, hit.start, clause[1]):
+        return False  # "jeg orker ikke mere lektier", "I can't take this class anymore"
+    whose = message.quotation(hit)
+    if whose == MENTION:
+        return False
+    said = _person(message, candidate)
+    if whose == THIRD or phrase.who == OTHER:
+        person = THIRD
+    elif phrase.who == SELF:
+        person = FIRST
+    elif phrase.who == OBJECT and said in (THIRD, YOU, GENERIC):
+        return False  # "min mor slår mig ihjel": a figure of speech about someone else
+    else:
+        person = said
+    if person in (YOU, GENERIC) or (phrase.needs_subject and person == ""):
+        return False  # a question, advice, a campaign; a story
+    candidate.person = person
+    if _negated(message, candidate) or _about_a_topic(message, candidate) or _joking(message, candidate):
+        return False
+    candidate.label = Label.CONCERN if person == THIRD else Label.CRISIS
+    return True
+
+
+def _drop_contained(candidates: list[Candidate]) -> list[Candidate]:
+    """A phrase inside a longer one ("slå mig selv" in "slå mig selv ihjel") is not reported twice."""
+    return [c for c in candidates
+            if not any(o is not c and o.hit.start <= c.hit.start and c.hit.end <= o.hit.end
+                       and o.hit.end - o.hit.start > c.hit.end - c.hit.start for o in candidates)]
+
+
+# --- Combinations: a wish and a death word, a thought and a suicide word -----------------------
+#
+# Phrase lists cannot hold every way of putting it ("har så meget lyst til at bare dø",
+# "gider jeg ikke at leve mere", "everyone would be happier if I just wasn't around"). A
+# combination is a word of one role shortly before a word of another, in one clause or
+# sentence. Roles in capitals are grammar and cue words (crisis_cue_<role>.txt read by
+# the Message); roles in lower case are cue words found with the phrases.
+
+WILL_NOT = "will_not"  # a negation next to a will: "gider jeg ikke", "I don't want", "har ikke lyst"
+CLAUSE, SENTENCE = "clause", "sentence"
+
+# (first, second, most words between, where, kind, role of the combination)
+COMBINATIONS = (
+    (DESIRE, "death", 4, CLAUSE, "ideation", CORE),          # "har lyst til at dø", "i wish i could just die"
+    (DESIRE, "not_wake", 3, CLAUSE, "ideation", CORE),       # "håber bare jeg ikke vågner"
+    (DESIRE, "disappear", 2, CLAUSE, "ideation", SOFT),      # "lyst til bare at forsvinde"
+    (THOUGHT, "suicide", 3, CLAUSE, "ideation", CORE),       # "tanker om selvmord", "talking about suicide"
+    ("suicide", THOUGHT, 1, CLAUSE, "ideation", CORE),       # "selvmord tanker", "suicide plans"
+    (WILL_NOT, "life", 4, CLAUSE, "ideation", SOFT),         # "gider jeg ikke at leve mere"
+    (POINTLESS, "life", 3, CLAUSE, "ideation", SOFT),        # "no point in me being alive"
+    (COMPARE, "absence", 4, CLAUSE, "ideation", SOFT),       # "bedre hvis jeg bare ikke var her"
+    (THOUGHT, "absence", 6, SENTENCE, "ideation", SOFT),     # "imagining what it would be like if i was dead"
+    ("absence", NOBODY, 4, SENTENCE, "ideation", CORE),      # "hvis jeg tog mit liv ville ingen opdage det"
+    (SLEEP, "not_wake", 5, SENTENCE, "ideation", CORE),      # "falde i søvn og ikke vågne igen"
+    (HURT, "body", 3, CLAUSE, "self_harm", CORE),            # "skar i armen i nat", "cut my arm again"
+    ("body", "wound", 4, CLAUSE, "self_harm", SOFT),         # "mine håndled er fulde af snit"
+    ("wound", "body", 3, CLAUSE, "self_harm", SOFT),         # "cuts on my wrists", "ar på armene"
+    ("method", READY, 3, CLAUSE, "method", SOFT),            # "pillerne foran mig", "the pills in front of me"
+    (AT, "method", 3, CLAUSE, "method", SOFT),               # "står oppe på broen", "standing on the bridge"
+)
+_METHOD_REACH = 8  # words between "springe" and "taget" in one sentence
+
+
+def _words_apart(message: Message, a: Hit, b: Hit) -> int:
+    first, second = sorted((a, b))
+    return message.word_count(first.end, second.start)
+
+
+def _markers(message: Message, candidates: list[Candidate]) -> dict[str, list[Hit]]:
+    """Every word a combination can be made of, by role."""
+    markers: dict[str, list[Hit]] = {}
+    for c in candidates:
+        if c.role == CUE or c.kind == "method" and c.role == CONTEXT:
+            markers.setdefault(c.kind, []).append(c.hit)
+    for role in (DESIRE, THOUGHT, POINTLESS, COMPARE, NOBODY, SLEEP, HURT, READY, AT):
+        markers[role] = message.guards(role)
+    wills = message.guards(WILL) + message.guards(DESIRE)  # "lyst til" is both
+    markers[WILL_NOT] = sorted(message.guards(CANT) + [
+        Hit(min(n.start, w.start), max(n.end, w.end), n.tag)
+        for n in message.guards(NEGATION) for w in wills if _words_apart(message, n, w) <= 2])
+    return markers
+
+
+def _blocked(message: Message, start: int, end: int) -> bool:
+    """A negation or another person between the two words ("vil ikke dø", "vil se ham dø")."""
+    return message.has(NEGATION, start, end) or any(
+        start <= w.start and w.end <= end and w.tag.person in (THIRD, YOU) for w in message.people)
+
+
+def _combinations(message: Message, candidates: list[Candidate]) -> list[Candidate]:
+    listed = [c.hit for c in candidates if c.role in (CORE, SOFT)]
+    markers = _markers(message, candidates)
+    cue_phrases = {c.hit: c.phrase for c in candidates if c.role in (CUE, CONTEXT)}
+    found = []
+    for first_role, second_role, reach, where, kind, role in COMBINATIONS:
+        for second in markers.get(second_role, ()):
+            area = message.clause(second.start) if where == CLAUSE else message.sentence(second.start)
+            firsts = [f for f in markers.get(first_role, ()) if area[0] <= f.start and f.end <= second.start
+                      and message.word_count(f.end, second.start) <= reach]
+            if not firsts:
+                continue
+            first = firsts[-1]
+            if _overlaps(first, listed) and _overlaps(second, listed):
+                continue  # a listed phrase says it already
+            if first_role != WILL_NOT and _blocked(message, first.end, second.start):
+                continue
+            phrases = [cue_phrases[h] for h in (first, second) if h in cue_phrases]
+            who = SELF if any(p.who == SELF for p in phrases) else ANYONE  # "hvis jeg ikke var her"
+            language = phrases[0].language if phrases else message.language or "en"
+            text = message.original[first.start:second.end].casefold()
+            phrase = Phrase(kind, role, who, language, text)
+            found.append(Candidate(Hit(first.start, second.end, phrase), phrase, kind, role))
+    return found + _method_combinations(message, candidates)
+
+
+def _method_combinations(message: Message, candidates: list[Candidate]) -> list[Candidate]:
+    """A method word and a deed in one sentence, with the writer wanting or planning it:
+    "tænkt på at springe ... fra taget", "want to take all those pills"."""
+    found = []
+    for thing in candidates:
+        if thing.kind != "method" or thing.role != CONTEXT:
+            continue
+        sentence = message.sentence(thing.hit.start)
+        acts = [a for a in message.guards(METHOD_ACT) if sentence[0] <= a.start and a.end <= sentence[1]
+                and message.word_count(*sorted((a.end, thing.hit.start)) if a.end <= thing.hit.start
+                                       else (thing.hit.end, a.start)) <= _METHOD_REACH]
+        intent = [w for role in (INTENT, DESIRE, THOUGHT) for w in message.guards(role)
+                  if sentence[0] <= w.start and w.end <= sentence[1]]
+        if acts and intent:
+            act = acts[0]
+            start, end = min(act.start, thing.hit.start), max(act.end, thing.hit.end)
+            phrase = Phrase("method", CORE, ANYONE, thing.phrase.language, thing.phrase.entry)
+            found.append(Candidate(Hit(start, end, phrase), phrase, "method", CORE))
+    return found
+
+
+# Which core kinds a context word needs beside it to count.
+NEEDS = {
+    "time": {"ideation", "plan", "method", "goodbye"},
+    "method": {"ideation", "plan", "goodbye"},
+    "plan": {"ideation", "plan", "method", "goodbye", "self_harm"},
+    "goodbye": {"ideation", "plan", "method", "self_harm", "goodbye"},
+}
+# Farewell words too ordinary to make a goodbye as a pair ("farvel", "love you all").
+GREETINGS = {"farvel", "farveller", "goodbye", "love you all", "elsker jer alle"}
+
+
+def _context(message: Message, kept: list[Candidate], context: list[Candidate]) -> list[Candidate]:
+    """Words that only count next to the writer's core phrases (or, failing those, a friend's)."""
+    writer = {c.kind for c in kept if c.label == Label.CRISIS}
+    friend = {c.kind for c in kept if c.label == Label.CONCERN}
+    label, kinds = (Label.CRISIS, writer) if writer else (Label.CONCERN, friend)
+    added = []
+    for c in context:
+        if c.kind == "echo":
+            # "min veninde vil ikke leve mere ... og jeg har det også sådan"
+            if friend and not writer and any(k.hit.end <= c.hit.start for k in kept):
+                added.append(Candidate(c.hit, c.phrase, "ideation", CONTEXT, FIRST, Label.CRISIS,
+                                       "says the same of themself"))
+        elif kinds & NEEDS[c.kind] and not _negated(message, c):
+            added.append(Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", label))
+    # Two farewell phrases are a goodbye by themselves: "tak for alt. farvel".
+    goodbyes = [c for c in context if c.kind == "goodbye"]
+    entries = {c.phrase.entry for c in goodbyes}
+    if not kept and len(entries) >= 2 and entries - GREETINGS:
+        added += [Candidate(c.hit, c.phrase, "goodbye", CONTEXT, "", Label.CRISIS) for c in goodbyes]
+    return added
+
+
+def _not_final_goodbyes(message: Message, candidates: list[Candidate]) -> list[Candidate]:
+    """'farvel til alle, vi ses efter ferien': a goodbye alone is dropped when the writer will be back."""
+    if {c.kind for c in candidates} - {"goodbye", "time"}:
+        return candidates
+    hits = [c.hit for c in candidates]
+    # "vi ses på den anden side" is a goodbye itself, not a promise to come back.
+    if not [w for w in message.guards(RETURNING) if not _overlaps(w, hits)]:
+        return candidates
+    return [c for c in candidates if c.kind not in ("goodbye", "time")]
+
+
+def _history(message: Message, candidates: list[Candidate]) -> None:
+    """Past and resolved thoughts or self-harm become LOW "history" findings."""
+    writer = [c for c in candidates if c.label == Label.CRISIS]
+    if not writer or {c.kind for c in writer} - {"ideation", "self_harm"}:
+        return  # a plan, a method, a time or a goodbye is never history
+    hits = [c.hit for c in candidates]
+    if message.has(PAST) and [w for w in message.guards(RECOVERED) if not _overlaps(w, hits)]:
+        for c in writer:
+            c.kind = "history"
+
+
+# --- Scores, reasons, severities ---------------------------------------------------------------
+
+SEVERITY = {"ideation": Severity.MEDIUM, "self_harm": Severity.MEDIUM, "plan": Severity.HIGH,
+            "method": Severity.HIGH, "time": Severity.HIGH, "goodbye": Severity.HIGH,
+            "history": Severity.LOW}
+BASE_SCORE = {"ideation": 0.75, "self_harm": 0.8, "plan": 0.85, "method": 0.85, "time": 0.75,
+              "goodbye": 0.8, "history": 0.5}
+REASON = {"ideation": "suicidal thoughts", "self_harm": "self-harm", "plan": "a decided plan",
+          "method": "method", "time": "a time for it", "goodbye": "a farewell message",
+          "history": "past suicidal thoughts or self-harm, now resolved"}
+# Method words, for a reason a moderator can act on: "method: pills, with intent".
+METHODS = (("pills", ("pill", "tablet", "panodil", "pamol", "paracetamol", "ipren", "ibuprofen", "tylenol",
+                      "advil", "overdos", "od ", "bottle", "bøtte", "glasset", "pakke", "painkiller")),
+           ("hanging", ("hæng", "hang", "hung", "reb", "rope", "noose", "løkke")),
+           ("train or traffic", ("tog", "train", "skinne", "track", "rail", "bil", "car", "traffic", "bus",
+                                 "motorvej", "lastbil")),
+           ("jumping", ("spring", "hop", "jump", "bro", "bridge", "tag", "roof", "højhus", "building",
+                        "vindue", "window", "altan", "balcony", "cliff", "ledge", "kast", "throw")),
+           ("cutting", ("kniv", "knife", "knive", "blade", "barber", "razor", "pulsår", "wrist", "håndled",
+                        "stik", "stab")),
+           ("drowning", ("drukn", "drown", "vand", "river")),
+           ("firearm", ("skyd", "shoot", "gun", "pistol", "gevær")),
+           ("suffocation", ("kvæl", "suffocat", "strangl")))
+
+
+def _method_name(entry: str) -> str:
+    return next((name for name, stems in METHODS if any(stem in entry + " " for stem in stems)), "other")
+
+
+def _reason(c: Candidate, kinds: set[str], laughing: bool) -> str:
+    what = REASON[c.kind]
+    if c.kind == "method":
+        what = f"method: {_method_name(c.phrase.entry)}" + (", with intent" if kinds & {"ideation", "plan"} else "")
+    if c.note:
+        what += f", {c.note}"
+    if c.role == SOFT:
+        what = f"indirect {what}"
+    if c.label == Label.CONCERN:
+        what = f"worry about someone else: {what}"
+    if laughing:
+        what += ", maybe joking"
+    return f"{what} ({LANGUAGE_NAMES[c.phrase.language]})"
+
+
+def _findings(message: Message, candidates: list[Candidate]) -> list[Finding]:
+    kinds_of: dict[Label, set[str]] = {}
+    for c in candidates:
+        kinds_of.setdefault(c.label, set()).add(c.kind)
+    laughing = message.has(LAUGHTER)
+    findings = []
+    for c in candidates:
+        kinds = kinds_of[c.label]
+        score = BASE_SCORE[c.kind] - (0.2 if c.role == SOFT else 0.1 if c.role == CONTEXT else 0)
+        score += 0.05 * (len(kinds) - 1)  # thoughts with a plan, a method, a time: surer, and worse
+        if laughing:
+            score -= 0.15  # "kms lol" still goes to a human, ranked a little lower
+        findings.append(Finding(
+            label=c.label, start=c.hit.start, end=c.hit.end, score=round(min(1.0, max(0.3, score)), 2),
+            reason=_reason(c, kinds, laughing), kind=c.kind, severity=SEVERITY[c.kind],
+        ))
+    return findings
+
+
+def detect(text: Normalised, language: str) -> list[Finding]:
+    hits = _PHRASES.find(text)
+    if not any(hit.tag.role in (CORE, SOFT, CUE) or hit.tag.kind == "method" for hit in hits) \
+            and sum(hit.tag.kind == "goodbye" for hit in hits) < 2:
+        return []  # context words alone ("i aften", "tak for alt") say nothing
+    message = Message(text, language)
+    candidates = _drop_contained([Candidate(hit, hit.tag, hit.tag.kind, hit.tag.role) for hit in hits])
+    phrases = [c for c in candidates if c.role in (CORE, SOFT)] + _combinations(message, candidates)
+    message.phrase_hits = [c.hit for c in phrases]
+    kept = [c for c in _drop_contained(phrases) if _keep(message, c)]
+    kept_hits = [c.hit for c in kept]
+    context = [c for c in candidates if c.role == CONTEXT and not _overlaps(c.hit, kept_hits)
+               and not message.quotation(c.hit) and not _in_idiom(message, c.hit)]
+    kept += _context(message, kept, context)
+    kept = _not_final_goodbyes(message, kept)
+    _history(message, kept)
+    return sorted(_findings(message, kept), key=lambda f: (f.start, f.end))

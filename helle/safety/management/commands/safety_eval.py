@@ -1,0 +1,285 @@
+"""Measure every detector and the classifier; write docs/evaluation.md; fail below the floors.
+
+Data: our own labelled sets (helle/safety/evaluation/sets/, in the repository) and, when
+present, the development data in ../shared/data (read from there, never copied here).
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from helle.safety.evaluation import offensive, own_sets, pii
+
+SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+REPORT = Path(settings.BASE_DIR) / "docs" / "evaluation.md"
+
+# The floors the project holds itself to: the targets of the safety issue. Presidio and
+# DKHATE are English and adult-register data; our own sets are Danish and English teen talk.
+FLOORS = {
+    "crisis recall (da)": 0.95,
+    "crisis recall (en)": 0.95,
+    "crisis precision (da)": 0.90,
+    "crisis precision (en)": 0.90,
+    "contact/personal data recall (own set)": 0.95,
+    "contact/personal data precision (own set)": 0.90,
+    "contact/personal data recall (Presidio, in scope)": 0.90,
+    "contact/personal data precision (Presidio, in scope)": 0.90,
+    "offensive Danish macro-F1 (DKHATE held-out)": 0.80,
+    "grooming recall (da)": 0.90,
+    "grooming recall (en)": 0.90,
+}
+CEILINGS = {
+    "crisis false positives on look-alikes (da)": 0.05,
+    "crisis false positives on look-alikes (en)": 0.05,
+    "grooming false positives (da)": 0.10,
+    "grooming false positives (en)": 0.10,
+}
+
+
+def pct(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def table(header: list[str], rows: list[list]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def label_rows(scores: dict) -> list[list]:
+    return [
+        [label, pct(s["precision"]), pct(s["recall"]), pct(s["f1"]), s["support"]]
+        for label, s in scores.items()
+    ]
+
+
+def confusion_rows(labels, matrix) -> list[list]:
+    return [[f"**{gold}**", *row] for gold, row in zip(labels, matrix, strict=True)]
+
+
+class Command(BaseCommand):
+    help = "Evaluate the safety pipeline, write docs/evaluation.md, exit 1 if a figure is below its floor."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", type=Path, default=SHARED_DATA, help="The shared data folder.")
+        parser.add_argument(
+            "--no-write", action="store_true", help="Print only; do not write docs/evaluation.md."
+        )
+
+    def handle(self, *args, data: Path, no_write: bool, **options):
+        self.figures: dict[str, float] = {}
+        lines = [
+            "# Safety evaluation",
+            "",
+            "Made by `python manage.py safety_eval` on "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Floors are in "
+            "`helle/safety/management/commands/safety_eval.py`; the command exits 1 when a figure "
+            "is below one.",
+            "",
+            "**How to read these figures.** Our own sets were written by us while we wrote the rules, so "
+            "their figures are optimistic. When we wrote fresh sentences the detectors had never seen, "
+            "contact details reached recall 0.97 / precision 1.00, grooming conversations were caught "
+            "only about half the time at first (the lists grow from real flagged conversations), and "
+            "the harassment rules missed implicit insults. The shared data (Presidio, DKHATE, HateCheck) "
+            "is someone else's and was not written for us; DKHATE is scored on a held-out part we never "
+            "trained or tuned on. Held-out test data that we do not have will be lower still.",
+            "",
+        ]
+        sections = [self.crisis, self.contact, self.offensive, self.grooming]
+        for number, section in enumerate(sections, 1):
+            self.stdout.write(f"[{number}/{len(sections)}] {section.__doc__.strip()} ...")
+            lines += section(data)
+        lines += self.verdict()
+        if not no_write:
+            REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            self.stdout.write(f"Wrote {REPORT.relative_to(settings.BASE_DIR)}")
+        failures = self.failures()
+        for failure in failures:
+            self.stderr.write(f"BELOW FLOOR: {failure}")
+        if failures:
+            raise CommandError(f"{len(failures)} figure(s) below the project's floor.", returncode=1)
+        self.stdout.write(self.style.SUCCESS("Every figure is at or above its floor."))
+
+    # --- sections --------------------------------------------------------------------------------
+
+    def crisis(self, data: Path) -> list[str]:
+        """Crisis and concern for another (our own Danish and English set)"""
+        result = own_sets.evaluate_crisis()
+        lines = [
+            "## Crisis",
+            "",
+            "Our own set (`sets/crisis.jsonl`): crisis, concern for another, and harmless texts that look "
+            "alike (idioms such as “jeg dør af grin”, films, lyrics, school topics, negations).",
+            "",
+        ]
+        for language, part in result.items():
+            crisis_scores = part["per_label"]["crisis"]
+            self.figures[f"crisis recall ({language})"] = crisis_scores["recall"]
+            self.figures[f"crisis precision ({language})"] = crisis_scores["precision"]
+            self.figures[f"crisis false positives on look-alikes ({language})"] = part["false_positive_rate"]
+            lines += [f"### {language}", ""]
+            lines += table(["label", "precision", "recall", "F1", "n"], label_rows(part["per_label"]))
+            lines += [
+                f"False positives on the {part['hard_negatives']} harmless look-alikes: "
+                f"{part['false_positive_rate']:.1%}.",
+                "",
+            ]
+            lines += table(
+                ["gold \\ predicted", *own_sets.CRISIS_LABELS],
+                confusion_rows(own_sets.CRISIS_LABELS, part["confusion"]),
+            )
+        return lines
+
+    def contact(self, data: Path) -> list[str]:
+        """Contact details and personal data (our own set, Presidio dev data)"""
+        own = pii.evaluate_own_set()
+        lines = [
+            "## Contact details and personal data",
+            "",
+            "Span-level scores; a prediction counts when it has the same kind and overlaps the gold span "
+            '("exact" needs the same offsets).',
+            "",
+            "### Our own set (Danish and English, obfuscated forms)",
+            "",
+        ]
+        lines += self._pii_table(own)
+        micro = own["micro"]["any_kind_overlap"]
+        self.figures["contact/personal data recall (own set)"] = micro["recall"]
+        self.figures["contact/personal data precision (own set)"] = micro["precision"]
+        lines += [
+            f"Harmless look-alikes flagged: {own['negatives']['flagged']} of {own['negatives']['records']} "
+            f"({own['negatives']['rate']:.1%}).",
+            "",
+        ]
+        presidio_path = data / "pii" / "dev.json"
+        if not presidio_path.exists():
+            return [*lines, f"_Presidio data not found at {presidio_path}; skipped._", ""]
+        presidio = pii.evaluate_presidio(presidio_path)
+        micro = presidio["micro"]["any_kind_overlap"]
+        self.figures["contact/personal data recall (Presidio, in scope)"] = micro["recall"]
+        self.figures["contact/personal data precision (Presidio, in scope)"] = micro["precision"]
+        lines += ["### Presidio synthetic sentences (English, dev half)", ""]
+        lines += self._pii_table(presidio)
+        lines += [
+            "Not in scope (we do not detect these on their own; support): "
+            + ", ".join(f"{k} {v}" for k, v in presidio["not_in_scope"].items())
+            + ".",
+            "",
+            f"Records without in-scope spans that were flagged: {presidio['negatives']['flagged']} of "
+            f"{presidio['negatives']['records']} ({presidio['negatives']['rate']:.1%}).",
+            "",
+        ]
+        return lines
+
+    def _pii_table(self, result: dict) -> list[str]:
+        rows = [
+            [
+                kind,
+                pct(s["overlap"]["precision"]),
+                pct(s["overlap"]["recall"]),
+                pct(s["overlap"]["f1"]),
+                pct(s["exact"]["f1"]),
+                s["support"],
+            ]
+            for kind, s in result["per_kind"].items()
+        ]
+        any_kind = result["micro"]["any_kind_overlap"]
+        rows.append(
+            [
+                "**all, any kind**",
+                pct(any_kind["precision"]),
+                pct(any_kind["recall"]),
+                pct(any_kind["f1"]),
+                "",
+                result["support"],
+            ]
+        )
+        return table(["kind", "precision", "recall", "F1", "exact F1", "n"], rows)
+
+    def offensive(self, data: Path) -> list[str]:
+        """Offensive language (DKHATE, Danish) and hate (HateCheck, English)"""
+        lines = ["## Offensive language and hate", ""]
+        dkhate = data / "dkhate" / "train.tsv"
+        if dkhate.exists():
+            result = offensive.evaluate_dkhate(dkhate)
+            lines += [
+                "### DKHATE / OffensEval 2020 Danish (our stratified 15% held-out split, seed 42)",
+                "",
+                "The best system of 2020 reached about 0.81 macro-F1 with a large transformer.",
+                "",
+            ]
+            for name in ("rules", "classifier", "combined"):
+                part = result[name]
+                lines += [f"**{name}**: macro-F1 {part['macro_f1']:.3f}", ""]
+                lines += table(["label", "precision", "recall", "F1", "n"], label_rows(part["per_label"]))
+                lines += table(
+                    ["gold \\ predicted", "OFF", "NOT"], confusion_rows(("OFF", "NOT"), part["confusion"])
+                )
+            self.figures["offensive Danish macro-F1 (DKHATE held-out)"] = max(
+                result[name]["macro_f1"] for name in ("classifier", "combined")
+            )
+        else:
+            lines += [f"_DKHATE not found at {dkhate}; skipped._", ""]
+        hatecheck = data / "hatecheck" / "dev.csv"
+        if hatecheck.exists():
+            result = offensive.evaluate_hatecheck(hatecheck)
+            lines += ["### HateCheck (English functional tests, dev half), rules", ""]
+            lines += table(["label", "precision", "recall", "F1", "n"], label_rows(result["per_label"]))
+            lines += table(
+                ["functionality", "accuracy", "n"],
+                [[name, pct(s["accuracy"]), s["n"]] for name, s in result["per_functionality"].items()],
+            )
+        else:
+            lines += [f"_HateCheck not found at {hatecheck}; skipped._", ""]
+        return lines
+
+    def grooming(self, data: Path) -> list[str]:
+        """Grooming risk over whole conversations (our own set)"""
+        result = own_sets.evaluate_grooming()
+        lines = [
+            "## Grooming (conversations)",
+            "",
+            "A conversation counts as flagged when its risk score reaches the threshold at which a "
+            "supervisor is alerted.",
+            "",
+        ]
+        for language, part in result.items():
+            self.figures[f"grooming recall ({language})"] = part["per_label"]["grooming"]["recall"]
+            self.figures[f"grooming false positives ({language})"] = part["false_positive_rate"]
+            lines += [f"### {language}", ""]
+            lines += table(["label", "precision", "recall", "F1", "n"], label_rows(part["per_label"]))
+            lines += table(
+                ["gold \\ predicted", "grooming", "none"],
+                confusion_rows(("grooming", "none"), part["confusion"]),
+            )
+        return lines
+
+    # --- floors ----------------------------------------------------------------------------------
+
+    def failures(self) -> list[str]:
+        below = [
+            f"{name}: {self.figures[name]:.3f} < {floor}"
+            for name, floor in FLOORS.items()
+            if name in self.figures and self.figures[name] < floor
+        ]
+        above = [
+            f"{name}: {self.figures[name]:.3f} > {ceiling}"
+            for name, ceiling in CEILINGS.items()
+            if name in self.figures and self.figures[name] > ceiling
+        ]
+        return below + above
+
+    def verdict(self) -> list[str]:
+        rows = [
+            [name, pct(self.figures[name]), f"≥ {floor}", "✓" if self.figures[name] >= floor else "✗"]
+            for name, floor in FLOORS.items()
+            if name in self.figures
+        ]
+        rows += [
+            [name, pct(self.figures[name]), f"≤ {ceiling}", "✓" if self.figures[name] <= ceiling else "✗"]
+            for name, ceiling in CEILINGS.items()
+            if name in self.figures
+        ]
+        return ["## Floors", "", *table(["figure", "value", "floor", ""], rows)]

@@ -1,0 +1,60 @@
+"""What can be reported and reviewed. Each app registers its kinds of content.
+
+A reviewable kind says how to show a moderator what it is about (an excerpt), who
+wrote it, and how to hide or restore it. The forum, letters and chat register their
+posts, letters and messages; members themselves are reviewable from the start (a
+nickname, or a member someone reports).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Reviewable:
+    target_type: str  # "app_label.model_name"
+    excerpt: Callable[[Any], str]
+    author: Callable[[Any], Any]
+    hide: Callable[[Any], None]
+    restore: Callable[[Any], None]
+    surface: str = ""
+
+
+_registry: dict[str, Reviewable] = {}
+
+
+def register(reviewable: Reviewable) -> None:
+    _registry[reviewable.target_type] = reviewable
+
+
+def for_type(target_type: str) -> Reviewable:
+    return _registry[target_type]
+
+
+def type_of(obj) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def load(target_type: str, target_id: str):
+    model = apps.get_model(target_type)
+    return model.objects.filter(pk=target_id).first()
+
+
+def register_members() -> None:
+    def hide_member(member) -> None:
+        # A member is "hidden" by a sanction, not by changing the account here.
+        return None
+
+    register(
+        Reviewable(
+            target_type="identity.member",
+            excerpt=lambda member: member.nickname,
+            author=lambda member: member,
+            hide=hide_member,
+            restore=hide_member,
+            surface="nickname",
+        )
+    )

@@ -1,0 +1,104 @@
+"""assess() end to end: detectors, watched words, the policy and what the author is told."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.utils import translation
+
+from helle.core.events import STAFF_ALERTS_GROUP
+from helle.safety import pipeline, services
+from helle.safety.findings import Label
+from helle.safety.models import PolicyRule, ReviewItem, WatchedWord
+from helle.safety.pipeline import assess
+from helle.safety.policy import Action, Surface
+
+# assess() reads the watched words and policy rules from the database.
+pytestmark = pytest.mark.django_db
+
+
+def test_a_crisis_message_is_delivered_and_alerts_staff():
+    result = assess("jeg kan ikke mere. jeg har samlet piller og gør det i nat", surface=Surface.FORUM)
+    assert result.action is Action.CRISIS
+    assert result.decision.alert_staff
+    assert result.severity == 3
+
+
+def test_contact_details_in_chat_are_masked_for_the_other_side_and_kept_for_moderators():
+    text = "skriv til mig på 20 30 40 50 i aften"
+    result = assess(text, surface=Surface.CHAT)
+    assert result.action is Action.MASK
+    assert "20 30 40 50" not in result.masked_text()
+    assert result.masked_text().startswith("skriv til mig")
+    assert result.text == text
+
+
+def test_contact_details_in_the_forum_are_refused_with_a_helpful_message():
+    result = assess("find mig på snap: anna_2009", surface=Surface.FORUM)
+    assert result.action is Action.REFUSE
+    with translation.override("en"):
+        assert any("anonymous" in message for message in result.refusal_messages())
+    with translation.override("da"):
+        assert any("anonym" in message for message in result.refusal_messages())
+
+
+def test_held_content_keeps_every_character_the_author_wrote(member):
+    text = "du er så grim og dum 🤬 ingen gider dig\nmvh"
+    result = assess(text, surface=Surface.FORUM, author=member)
+    assert result.action is Action.HOLD
+    item = services.record(result, target=member, author=member)
+    assert item.excerpt == text
+    assert item.reason == ReviewItem.Reason.HELD
+
+
+def test_a_harmless_text_is_simply_allowed():
+    result = assess("tak for i dag, det hjalp virkelig at snakke", surface=Surface.FORUM)
+    assert result.action is Action.ALLOW
+    assert not result.findings
+
+
+def test_a_watched_word_added_by_a_moderator_is_used_at_once(supervisor_member):
+    services.save_watched_word(
+        actor=supervisor_member,
+        word=WatchedWord(pattern="blåhval*", match_type="wildcard", label=Label.HARASSMENT, action="hold"),
+    )
+    pipeline.settings_changed()
+    result = assess("er du med i BLÅÅHVALEN?", surface=Surface.FORUM)
+    assert result.action is Action.HOLD
+    assert any(f.kind == "watched:hold" for f in result.findings)
+
+
+def test_an_admin_can_change_the_policy_as_data(supervisor_member):
+    services.save_policy_rule(
+        actor=supervisor_member, rule=PolicyRule(surface=Surface.FORUM, label=Label.CONTACT, action="mask")
+    )
+    pipeline.settings_changed()
+    assert assess("ring på 20 30 40 50", surface=Surface.FORUM).action is Action.MASK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_on_duty_get_a_live_alert_when_a_crisis_is_recorded(make_member):
+    writer = make_member("Skribent")
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(STAFF_ALERTS_GROUP, channel)
+    item = services.record(
+        assess("i want to kill myself tonight", surface=Surface.CHAT), target=writer, author=writer
+    )
+    message = async_to_sync(layer.receive)(channel)
+    assert message["event"] == {"type": "crisis.alert", "item": item.pk, "surface": "chat"}
+
+
+@pytest.mark.parametrize("nickname", ["du er grim", "Sn4pMig", "klam luder"])
+def test_nicknames_pass_the_pipeline_too(client, nickname):
+    from django.core.exceptions import ValidationError
+
+    from helle.identity.nicknames import validate_nickname
+
+    with pytest.raises(ValidationError):
+        validate_nickname(nickname)
+
+
+def test_an_ordinary_nickname_passes_the_pipeline():
+    from helle.identity.nicknames import validate_nickname
+
+    assert validate_nickname("Solstraale") == "Solstraale"
