@@ -266,7 +266,37 @@ def _classifier_findings(text: Normalised, findings: list[Finding]) -> tuple[lis
     ], model.version
 
 
-def assess(text: str, *, surface: str, author=None, context=None) -> Assessment:
+@dataclass(frozen=True)
+class ConversationContext:
+    """What the pipeline needs to know about the conversation a message belongs to."""
+
+    grooming_flagged: bool = False  # the conversation's grooming risk passed the threshold
+
+
+def _tightened(decision: Decision, findings: list[Finding]) -> Decision:
+    """In a conversation at grooming risk, every contact detail is masked, however weak."""
+    extra = tuple(
+        f
+        for f in findings
+        if f.label in (Label.CONTACT, Label.PERSONAL_DATA)
+        and f not in decision.masked
+        and f not in decision.refusals
+    )
+    if not extra:
+        return decision
+    action = (
+        decision.action if decision.action in (Action.CRISIS, Action.HOLD, Action.REFUSE) else Action.MASK
+    )
+    return Decision(
+        action,
+        masked=decision.masked + extra,
+        review=True,
+        alert_staff=decision.alert_staff,
+        refusals=decision.refusals,
+    )
+
+
+def assess(text: str, *, surface: str, author=None, context: ConversationContext | None = None) -> Assessment:
     """Look at one text a member wrote on one surface and decide what happens to it."""
     normalised = normalise(text)
     language = detect_language(text)
@@ -280,4 +310,6 @@ def assess(text: str, *, surface: str, author=None, context=None) -> Assessment:
     findings.sort(key=lambda f: (f.start, -f.severity))
     trust_level = getattr(author, "trust_level", 0) if author is not None else 0
     decision = decide(findings, surface=surface, trust_level=trust_level, rules=settings.rules)
+    if context is not None and context.grooming_flagged:
+        decision = _tightened(decision, findings)
     return Assessment(text, surface, language, tuple(findings), decision, model_version, trust_level)

@@ -105,6 +105,34 @@ def record(assessment: Assessment, *, target, author) -> ReviewItem | None:
     return item
 
 
+def flag_conversation(*, target, risk, excerpt: str) -> ReviewItem:
+    """A conversation whose grooming risk passed the threshold goes to a supervisor at once."""
+    with transaction.atomic():
+        item = _open_item(
+            target,
+            reason=ReviewItem.Reason.GROOMING,
+            severity=Severity.HIGH,
+            excerpt=excerpt,
+            findings={
+                "grooming": {
+                    "score": round(risk.score, 3),
+                    "reasons": list(risk.reasons),
+                    "kinds": dict(risk.counts),
+                }
+            },
+            author=None,
+            surface=Surface.CHAT,
+        )
+        record_audit(
+            actor=None,
+            action="safety.grooming_flagged",
+            target=item,
+            data={"score": round(risk.score, 3), "kinds": sorted(risk.counts)},
+        )
+        send_to_group_on_commit(STAFF_ALERTS_GROUP, {"type": "grooming.alert", "item": item.pk})
+    return item
+
+
 # --- Reports ------------------------------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ pass only runs when a phrase was found.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -485,7 +485,7 @@ class Message:
 
     @cached_property
     def words(self) -> list[Hit]:
-        return _GUARD_PHRASES[self.language].find(self.text, every_view=False)
+        return _GUARD_PHRASES[self.language].find(self.text, every_view=False, overlapping=False)
 
     @cached_property
     def _by_role(self) -> dict[str, list[Hit]]:
@@ -527,8 +527,15 @@ class Message:
     def clause(self, position: int) -> tuple[int, int]:
         return self._around(self._clause_starts, position)
 
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return [m.start() for m in _WORD.finditer(self.original)]
+
     def word_count(self, start: int, end: int) -> int:
-        return len(_WORD.findall(self.original, start, end))
+        """Words beginning between start and end: "vil [bare gerne] dø" is 2."""
+        if end <= start:
+            return 0
+        return bisect_left(self._word_starts, end) - bisect_left(self._word_starts, start)
 
     def speaker(self, start: int, end: int) -> str:
         """The first person named between start and end: who says what follows."""
@@ -743,7 +750,7 @@ def _markers(message: Message, candidates: list[Candidate]) -> dict[str, list[Hi
     """Every word a combination can be made of, by role."""
     markers: dict[str, list[Hit]] = {}
     for c in candidates:
-        if c.role == CUE or c.kind == "method" and c.role == CONTEXT:
+        if c.role == CUE or (c.kind == "method" and c.role == CONTEXT):
             markers.setdefault(c.kind, []).append(c.hit)
     for role in (DESIRE, THOUGHT, POINTLESS, COMPARE, NOBODY, SLEEP, HURT, READY, AT):
         markers[role] = message.guards(role)

@@ -102,3 +102,31 @@ def test_an_ordinary_nickname_passes_the_pipeline():
     from helle.identity.nicknames import validate_nickname
 
     assert validate_nickname("Solstraale") == "Solstraale"
+
+
+def test_in_a_conversation_at_grooming_risk_every_contact_detail_is_masked():
+    from helle.safety.pipeline import ConversationContext
+
+    text = "jeg bor på vestergade"  # a weak finding: normally only flagged
+    calm = assess(text, surface=Surface.CHAT)
+    tight = assess(text, surface=Surface.CHAT, context=ConversationContext(grooming_flagged=True))
+    assert calm.action is Action.FLAG
+    assert tight.action is Action.MASK
+    assert "vestergade" not in tight.masked_text()
+
+
+def test_a_conversation_past_the_grooming_threshold_goes_to_a_supervisor(make_member, supervisor_member):
+    from helle.safety.detectors.grooming import ConversationMessage, score_conversation
+
+    adult, child = make_member("Voksen", age_band="26+"), make_member("Barn", age_band="13-15")
+    messages = [
+        ConversationMessage(adult.pk, "26+", "du er så moden for din alder"),
+        ConversationMessage(child.pk, "13-15", "tak"),
+        ConversationMessage(adult.pk, "26+", "det er vores hemmelighed, sig det ikke til dine forældre"),
+        ConversationMessage(adult.pk, "26+", "send et billede af dig selv"),
+    ]
+    risk = score_conversation(messages)
+    assert risk.flagged
+    item = services.flag_conversation(target=child, risk=risk, excerpt="\n".join(m.text for m in messages))
+    assert item.reason == ReviewItem.Reason.GROOMING and item.severity == 3
+    assert item in services.review_queue(supervisor_member)

@@ -27,6 +27,7 @@
     socket.onmessage = function (message) {
       var event = JSON.parse(message.data);
       if (event.type === "session.ended") { window.location.replace("/"); }
+      if (event.type === "grooming.alert") { announce(document.body.getAttribute("data-grooming-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "crisis.alert") { announce(document.body.getAttribute("data-crisis-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
       document.dispatchEvent(new CustomEvent("helle:event", { detail: event }));
