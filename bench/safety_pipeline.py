@@ -15,35 +15,51 @@ from helle.safety.evaluation import offensive
 from helle.safety.pipeline import assess
 from helle.safety.policy import Surface
 
-HARMLESS = [
-    "jeg har haft en rigtig lang dag i skolen og er bare træt",
-    "min mor forstår mig ikke og vi skændes hele tiden om alt",
-    "i really need someone to talk to about my friends",
-    "kan i hjælpe mig med at finde ud af hvad jeg skal sige til min lærer",
-    "nogle gange har jeg det som om ingen kan lide mig",
-    "we played football after school and it was actually fun",
-    "tak fordi i lytter det betyder meget for mig",
-    "min bedste veninde er flyttet og jeg savner hende helt vildt",
-    "jeg ved ikke om jeg skal vælge gymnasiet eller en efterskole",
-    "my parents are getting divorced and i dont know how to feel",
-    "vi har eksamen i næste uge og jeg er så nervøs",
-    "det hjalp at skrive det ned, tak for svaret",
-]
-RISKY = [
-    "skriv til mig på snap anna_2009 så snakker vi videre",
-    "ring til mig på 20 30 40 50 hvis du vil",
-    "jeg orker ikke mere og vil ikke være her",
-    "du er så grim og dum ingen gider dig",
-    "hvor gammel er du og hvor bor du henne",
-    "køb billige followers på www.spam.dk nu",
-]
+HARMLESS = {
+    "da": [
+        "jeg har haft en rigtig lang dag i skolen og er bare træt",
+        "min mor forstår mig ikke og vi skændes hele tiden om alt",
+        "kan i hjælpe mig med at finde ud af hvad jeg skal sige til min lærer",
+        "nogle gange har jeg det som om ingen kan lide mig",
+        "tak fordi i lytter det betyder meget for mig",
+        "min bedste veninde er flyttet og jeg savner hende helt vildt",
+        "jeg ved ikke om jeg skal vælge gymnasiet eller en efterskole",
+        "vi har eksamen i næste uge og jeg er så nervøs",
+        "det hjalp at skrive det ned, tak for svaret",
+    ],
+    "en": [
+        "i really need someone to talk to about my friends",
+        "we played football after school and it was actually fun",
+        "my parents are getting divorced and i dont know how to feel",
+        "i have exams next week and i am so nervous about them",
+        "thank you for listening it means a lot to me",
+        "my best friend moved away and i miss her so much",
+    ],
+}
+RISKY = {
+    "da": [
+        "skriv til mig på snap anna_2009 så snakker vi videre",
+        "ring til mig på 20 30 40 50 hvis du vil",
+        "jeg orker ikke mere og vil ikke være her",
+        "du er så grim og dum ingen gider dig",
+        "hvor gammel er du og hvor bor du henne",
+    ],
+    "en": [
+        "add me on snap its anna_2009",
+        "i cant do this anymore i dont want to be here",
+        "you are so ugly and stupid nobody likes you",
+        "buy cheap followers at www.spam.example now",
+    ],
+}
 
 
 def message(rng: random.Random, length: int = 500, risky_share: float = 0.2) -> str:
-    """A 500-character message of ordinary talk; `risky_share` of them carry one risky sentence."""
-    words = [rng.choice(RISKY)] if rng.random() < risky_share else []
+    """A 500-character message in one language (Danish four times in five); `risky_share` of them
+    carry one sentence with something to find, the rest is ordinary talk."""
+    language = "da" if rng.random() < 0.8 else "en"
+    words = [rng.choice(RISKY[language])] if rng.random() < risky_share else []
     while sum(len(w) + 1 for w in words) < length:
-        words.append(rng.choice(HARMLESS))
+        words.append(rng.choice(HARMLESS[language]))
     rng.shuffle(words)
     return " ".join(words)[:length]
 

@@ -68,7 +68,7 @@ def _by_common_words(sample: str) -> str:
 
 def detect_language(text: str) -> str:
     sample = text[:SAMPLE_LENGTH]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return ""
     if quick := _by_common_words(sample):
         return quick

@@ -3,42 +3,46 @@
 Safety comes first: a young person who writes "jeg orker ikke mere" or "i wanna die" must
 reach a human at once, so this detector is built for recall. It must also stay quiet on
 the look-alikes that fill a teenager's day ("jeg dør af grin", "this homework is killing
-me", a film, a song, an essay), or moderators stop trusting it.
+me", a film, a song, an essay), or moderators stop trusting it. It is rules, not a model:
+every decision can be read here or in a word list.
 
-How it decides, in order:
+How it decides:
 
-1. **Vocabulary** (`helle/safety/lists/<lang>/crisis_<role>.txt`) finds candidate phrases.
-   A phrase has a kind (ideation, self_harm, plan, method, time, goodbye) and a role:
-   - `core`: counts by itself ("selvmordstanker", "kill myself", "farvel til alle").
-   - `soft`: counts by itself but is also everyday speech ("jeg kan ikke mere", "I can't do
-     this anymore"); dropped when the message is laughing (lol, 😂).
-   - `context`: counts only next to a core phrase of the writer ("piller", "i aften",
-     "jeg har besluttet", "tak for alt").
+1. **Phrases** (`helle/safety/lists/<lang>/crisis_<kind>.txt`) have a kind (ideation,
+   self_harm, plan, method, time, goodbye) and a role:
+   - core: counts by itself ("selvmordstanker", "kill myself", "farvel til alle");
+   - soft: counts by itself but is everyday speech too ("jeg kan ikke mere", "I can't do
+     this anymore"): it scores lower and is dropped next to laughter or homework;
+   - context: counts only next to a core phrase ("piller", "i aften", "jeg har besluttet",
+     "tak for alt"), or in a pair (a plan word and pills; "tak for alt. farvel").
    Danish and English lists are always both used: Danish teenagers write "jeg er så
    suicidal" and "kms", and short texts are often given the wrong language.
-2. **Whose risk?** A phrase with "mig selv"/"myself" is the writer's; with "sig
-   selv"/"herself" (made automatically from the first-person entries) it is someone
-   else's. Otherwise the nearest person before the phrase in the same sentence decides:
-   "jeg"/"I" or nobody: the writer (CRISIS); "hun", "min veninde", "my friend": someone else
-   (CONCERN); "du"/"you" or "people": nobody (a question, advice, a campaign).
-   Quoted words take their speaker from the words before the quote ('hun skrev "jeg vil
-   dø"' is a friend).
-3. **Not meant**: a phrase is dropped when it is negated ("jeg har aldrig tænkt på
-   selvmord", "I'm not suicidal"), part of an idiom ("dø af grin", "die of embarrassment"),
-   inside a song, quote, film, book, game or school topic, or a joke ("... hvis jeg ikke
-   får pizza 😂"). Self-harm words next to an accident ("ved et uheld", "shaving") are too.
-4. **Past and resolved**: "for to år siden havde jeg selvmordstanker, men nu har jeg det
-   godt" is reported as a LOW crisis finding of kind "history": staff want to know, but
-   it is not an emergency. It becomes a normal finding again as soon as anything current
-   (a plan, a method, a time, a goodbye) is in the message.
+2. **Combinations** catch what no list can hold: a word of one kind shortly before a word
+   of another in one clause ("har så meget lyst til bare at dø", "gider jeg ikke at leve
+   mere", "everyone would be happier if I just wasn't around"). See COMBINATIONS; the words
+   are in crisis_cue_<role>.txt.
+3. **Whose risk?** A phrase with "mig selv"/"myself" is the writer's; with "sig
+   selv"/"herself" (made from the first-person entries) someone else's. Otherwise the
+   nearest person named before it in the sentence decides: "jeg"/"I" or nobody: the writer
+   (CRISIS); "hun", "min veninde", "my friend": someone else (CONCERN); "du"/"you" or
+   "people" right before it: nobody (a question, advice, a campaign). Quoted words belong to
+   whoever is named before the quote ('hun skrev "jeg vil dø"' is a friend's).
+4. **Not meant**: dropped when negated ("jeg har aldrig tænkt på selvmord", "I'm not
+   suicidal"), part of an idiom ("dø af grin", "die of embarrassment"), sung, quoted, in a
+   film, book, game or lesson, a laughing joke about everyday things ("this class is so
+   boring i want to die lol"), an accident ("skar mig i fingeren"), or what someone else
+   told the writer to do ("a guy told me to kill myself": harassment). Laughter alone does
+   not drop a core phrase: "i want to die lol" is how many young people say it and mean it.
+5. **Past and resolved**: "for to år siden havde jeg selvmordstanker, men nu har jeg det
+   godt" is a LOW crisis finding of kind "history": staff want to know, but it is not an
+   emergency. Anything current (a plan, a method, a time, a goodbye) makes it a crisis again.
 
 Severity: ideation and self_harm MEDIUM; plan, method, time, goodbye HIGH; history LOW.
-Every span is reported; the score rises when several kinds occur together.
+Each span is reported with its kind; the score rises when several kinds occur together.
 
-Speed: all phrases of a role set are compiled at import into one regular expression
-shaped as a trie (entries sharing a beginning share the pattern), which scans a
-500-character message in well under a tenth of a millisecond. The grammar and guard
-pass only runs when a phrase was found.
+Speed: every word list is compiled once, at import, into a regular expression shaped as
+a trie that is only tried at word starts. A message without anything to look at costs
+about 0.05 ms for 500 characters; the grammar and guard words are only read when there is.
 """
 
 from __future__ import annotations
@@ -51,22 +55,22 @@ from typing import NamedTuple
 
 from helle.safety.findings import Finding, Label, Severity
 from helle.safety.lists import words
-from helle.safety.normalise import Normalised
+from helle.safety.normalise import Normalised, View
 
 LANGUAGES = ("da", "en")
 LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
 
 # --- Phrase matching ---------------------------------------------------------------------------
 #
-# The same entry syntax as `helle.safety.lexicon`: words separated by anything that is not
-# a letter, any letter may repeat, `*` at the end of a word is any ending, and a lone `*`
-# is one whole word ("vil * dø": "vil bare dø", "vil jeg dø"). Two tolerances more: an
-# apostrophe may be left out or typed as ’ ("dont", "don’t"), and æ, ø, å may be written
-# ae, oe, aa (keyboards without Danish letters).
+# The entry syntax of `helle.safety.lexicon`: words separated by anything that is not a
+# letter, any letter may repeat, `*` at the end of a word is any ending. Added here: a lone
+# `*` is one whole word ("vil * dø": "vil bare dø", "vil jeg dø"); an apostrophe may be left
+# out or typed as ’ ("dont", "don’t"); æ, ø, å may be written ae, oe, aa, and æ as e (keyboards
+# without Danish letters).
 
 _SEPARATOR = r"[\W_]+"
-# "x+" is written "xx*": the regex engine skips an alternative that starts with a plain
-# letter in one step, which makes the whole trie about twice as fast.
+# A letter is written "xx*" rather than "x+": the regex engine skips an alternative that
+# starts with a plain letter in one step, which makes a trie about twice as fast.
 _LETTER_SPELLINGS = {"æ": "(?:ææ*|ae|e)", "ø": "(?:øø*|oe)", "å": "(?:åå*|aa)"}
 _END = ""  # trie key for "an entry ends here" (never a unit, units are never empty)
 
@@ -81,8 +85,11 @@ def _units(entry: str) -> list[str]:
     words_ = entry.casefold().split()
     # "d0" is read as "do": in a phrase of several words without a gap ("lyst til at dø")
     # an o may stand for ø; alone or next to a gap it may not ("vil på do" is the toilet).
-    spellings = dict(_LETTER_SPELLINGS, ø="(?:øø*|oe|o)") if len(words_) > 1 and "*" not in words_ \
+    spellings = (
+        dict(_LETTER_SPELLINGS, ø="(?:øø*|oe|o)")
+        if len(words_) > 1 and "*" not in words_
         else _LETTER_SPELLINGS
+    )
     for number, word in enumerate(words_):
         if number:
             units.append(_SEPARATOR)
@@ -102,16 +109,13 @@ def _units(entry: str) -> list[str]:
     return units
 
 
-def _trie_pattern(entries: dict[int, str], named: bool) -> re.Pattern:
+def _trie_pattern(entries: dict[int, str]) -> re.Pattern:
     """One pattern for many entries, shaped as a trie: entries that begin alike share a
-    prefix, so the engine tries each word of a text against a few letters, not a
-    thousand phrases.
+    prefix, so the engine tries each word of a text against a few letters, not a thousand
+    phrases. It has no groups (see `Phrases` for why) and only says where something is.
 
-    Longer continuations are tried before an entry that ends earlier, so the longest
-    phrase at a position wins ("slå mig selv ihjel" before "slå mig selv"). The pattern
-    starts with the character before the word (texts are searched with a space in
-    front), so the engine only tries the trie at word starts. With `named`, the empty
-    group `e<number>` at the end of each entry tells which one matched.
+    The pattern starts with the character before the word (texts are searched with a space
+    in front), so the engine only tries the trie at word starts.
     """
     root: dict = {}
     for number, entry in entries.items():
@@ -125,7 +129,7 @@ def _trie_pattern(entries: dict[int, str], named: bool) -> re.Pattern:
     def longest(node: dict) -> int:
         """How many units the longest entry below this node still has."""
         if id(node) not in lengths:
-            lengths[id(node)] = max((1 + longest(child) for unit, child in node.items() if unit != _END), default=0)
+            lengths[id(node)] = max((1 + longest(child) for u, child in node.items() if u != _END), default=0)
         return lengths[id(node)]
 
     def emit(node: dict) -> str:
@@ -135,19 +139,55 @@ def _trie_pattern(entries: dict[int, str], named: bool) -> re.Pattern:
         units = sorted((u for u in node if u != _END), key=lambda u: -longest(node[u]))
         alternatives = [unit + emit(node[unit]) for unit in units]
         if _END in node:
-            alternatives.append(f"(?P<e{node[_END]}>)" if named else "")
+            alternatives.append("")
         return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
     return re.compile(r"[\W_](?:" + emit(root) + r")(?![^\W_])")
 
 
-def _first_characters(entry: str) -> set[str] | None:
-    """The characters a match of `entry` can start with (None: any, for "* years ago")."""
+_SPELLED = {"æ": ("æ", "ae", "e"), "ø": ("ø", "oe", "o"), "å": ("å", "aa", "a")}
+
+
+def _prefixes(entry: str) -> set[str] | None:
+    """The first two characters a match of `entry` can start with, a letter repeated counting
+    once and any separator as " " ("selvmord": "se"; "dø": "dø", "do"; "i'm": "i ", "im").
+    None: any, for an entry like "* years ago" or "x*"."""
     first = entry.split()[0]
-    if first == "*":
+    word = first.rstrip("*")
+    if not word:
         return None
-    spelled = {"æ": "æae", "ø": "øo", "å": "åa"}
-    return set(spelled.get(first[0], first[0]))
+    heads = set(_SPELLED.get(word[0], (word[0],)))
+    rest = word.lstrip(word[0])
+    if not rest:
+        if first.endswith("*"):
+            return None
+        return {h if len(h) == 2 else h + " " for h in heads}
+    seconds = set(_SPELLED.get(rest[0], (rest[0],)))
+    if not rest[0].isalnum():  # "i'm", "don't" and "im", "dont"
+        seconds = {" "} | ({rest[1]} if len(rest) > 1 else set())
+    return {h[:2] if len(h) == 2 else h + s_[0] for h in heads for s_ in seconds}
+
+
+def _prefix_at(padded: str, at: int) -> str:
+    """The two characters the word after `at` starts with, counted as in `_prefixes`."""
+    first = padded[at + 1]
+    j = at + 2
+    while j < len(padded) and padded[j] == first:
+        j += 1
+    second = padded[j] if j < len(padded) else " "
+    return first + (second if second.isalnum() else " ")
+
+
+def _longest_first_pattern(entries: dict[int, str]) -> re.Pattern:
+    """The entries as plain alternatives, longest first, each ending in its group `e<number>`.
+
+    Used at a position where the trie already found something, to tell which entry it
+    is and to take the longest entry there: the trie keeps the first branch that fits,
+    which is not always the longest ("slår mig selv" before "slå* mig selv ihjel").
+    """
+    ordered = sorted(entries.items(), key=lambda item: -len(item[1].replace("*", "")))
+    alternatives = "|".join("".join(_units(entry)) + f"(?P<e{number}>)" for number, entry in ordered)
+    return re.compile(r"[\W_](?:" + alternatives + r")(?![^\W_])")
 
 
 class Hit(NamedTuple):
@@ -161,40 +201,48 @@ def _hit_order(hit: Hit) -> tuple[int, int]:
 
 
 class Phrases:
-    """Many tagged entries found in the views of a text.
+    """Many tagged entries, found in the views of a text.
 
-    Finding and naming are split for speed: a match object carries a slot for every
-    group of its pattern, so one pattern with a group per entry makes every match cost
-    thousands of steps. `_finder` has no groups and finds the spans; a small pattern per
-    first letter, with groups, then tells which entry a span is. Entries without any
-    letter (emojis) are looked for as plain substrings.
+    Finding and naming are apart, for speed: a match object has a slot for every group of
+    its pattern, so one pattern with a group per entry makes every match cost thousands of
+    steps. The trie `_finder` has no groups and says where a phrase starts; the few entries
+    that begin with the same two characters then say which one it is, longest first (the
+    trie keeps the first branch that fits, which is not always the longest: "slår mig
+    selv" before "slå* mig selv ihjel"). Entries without letters (emojis) are looked for as
+    plain text.
     """
 
     def __init__(self, tagged: list[tuple[str, object]]):
-        tagged = list({entry.strip().casefold(): tag for entry, tag in reversed(tagged) if entry.strip()}.items())
+        tagged = list(
+            {entry.strip().casefold(): tag for entry, tag in reversed(tagged) if entry.strip()}.items()
+        )
         tagged.reverse()  # the first tag given for an entry wins
         worded = [(entry, tag) for entry, tag in tagged if any(ch.isalpha() for ch in entry)]
         self._symbols = [(entry, tag) for entry, tag in tagged if not any(ch.isalpha() for ch in entry)]
         self._tags = {f"e{number}": tag for number, (_, tag) in enumerate(worded)}
         entries = {number: entry for number, (entry, _) in enumerate(worded)}
-        self._finder = _trie_pattern(entries, named=False) if entries else None
-        by_first: dict[str, dict[int, str]] = {}
-        anywhere = {n: e for n, e in entries.items() if _first_characters(e) is None}
+        self._finder = _trie_pattern(entries) if entries else None
+        # Which entry a match is, and the longest there, is asked of the few entries that
+        # begin with the same two characters.
+        by_prefix: dict[str, dict[int, str]] = {}
+        anywhere = {n: e for n, e in entries.items() if _prefixes(e) is None}
         for number, entry in entries.items():
-            for ch in _first_characters(entry) or ():
-                by_first.setdefault(ch, dict(anywhere))[number] = entry
-        self._namers = {ch: _trie_pattern(dict(sorted(group.items())), named=True) for ch, group in by_first.items()}
-        self._namer_anywhere = _trie_pattern(anywhere, named=True) if anywhere else None
+            for prefix in _prefixes(entry) or ():
+                by_prefix.setdefault(prefix, dict(anywhere))[number] = entry
+        self._namers = {prefix: _longest_first_pattern(group) for prefix, group in by_prefix.items()}
+        self._namer_anywhere = _longest_first_pattern(anywhere or entries)
 
-    def _name(self, padded: str, m: re.Match) -> object:
-        namer = self._namers.get(padded[m.start() + 1], self._namer_anywhere)
-        return self._tags[namer.match(padded, m.start()).lastgroup]
+    def _name(self, padded: str, m: re.Match) -> re.Match:
+        """The longest entry that matches where the trie found one."""
+        namer = self._namers.get(_prefix_at(padded, m.start()), self._namer_anywhere)
+        named = namer.match(padded, m.start())
+        if named is None:  # an entry spelled in a way `_prefixes` did not foresee
+            named = next(filter(None, (n.match(padded, m.start()) for n in self._namers.values())))
+        return named
 
-    def find(self, text: Normalised, every_view: bool = True, overlapping: bool = True) -> list[Hit]:
-        """Hits in the original text, sorted by start (longest first).
-
-        `every_view=False` reads only `letters`; `overlapping=False` finds each word once.
-        """
+    def find(self, text: Normalised, every_view: bool = True) -> list[Hit]:
+        """Hits in the original text, sorted by start (longest first); `every_view=False`
+        reads only the `letters` view (enough for grammar and guard words)."""
         found: dict[tuple[int, int], Hit] = {}
         finder = self._finder
         views = text.views() if every_view else (text.letters,)
@@ -204,26 +252,26 @@ class Phrases:
             # character before the word, so in the view the word runs from m.start() to
             # m.end() - 1.
             padded = " " + view.text
-            if overlapping:
-                # "har besluttet mig" and "besluttet mig for at dø" overlap: each search
-                # starts again at the next word after the previous match's start.
-                matches = []
-                m = finder.search(padded)
-                while m:
-                    matches.append(m)
-                    m = finder.search(padded, m.start() + 1)
-            else:
-                matches = finder.finditer(padded)
-            name = self._name
+            # "har besluttet mig" and "besluttet mig for at dø" overlap: each search starts
+            # again at the next word after the previous match's start.
+            matches = []
+            m = finder.search(padded)
+            while m:
+                matches.append(m)
+                m = finder.search(padded, m.start() + 1)
+            name, tags = self._name, self._tags
             for m in matches:
+                m = name(padded, m)
                 at, to = m.span()
                 span = (index[at], index[to - 2] + 1)
                 if span not in found:
-                    found[span] = Hit(*span, name(padded, m))
+                    found[span] = Hit(*span, tags[m.lastgroup])
         for symbol, tag in self._symbols:
             position = text.original.find(symbol)
             while position >= 0:
-                found.setdefault((position, position + len(symbol)), Hit(position, position + len(symbol), tag))
+                found.setdefault(
+                    (position, position + len(symbol)), Hit(position, position + len(symbol), tag)
+                )
                 position = text.original.find(symbol, position + 1)
         return sorted(found.values(), key=_hit_order)
 
@@ -233,26 +281,27 @@ class Phrases:
 CORE, SOFT, CONTEXT, CUE = "core", "soft", "context", "cue"
 
 # Whose risk an entry speaks of, read from its own words.
-SELF = "self"        # "mig selv", "myself", "jeg": the writer
-OTHER = "other"      # "sig selv", "herself", "sit liv": someone else
-OBJECT = "object"    # "mig" without "selv" ("slå mig ihjel"): the writer only if nobody else is the subject
-ANYONE = "anyone"    # no person in the entry: the sentence decides
+SELF = "self"  # "mig selv", "myself", "jeg": the writer
+OTHER = "other"  # "sig selv", "herself", "sit liv": someone else
+OBJECT = "object"  # "mig" without "selv" ("slå mig ihjel"): the writer only if nobody else is the subject
+ANYONE = "anyone"  # no person in the entry: the sentence decides
 
 # list name: (kind, role)
 VOCABULARY = {
     "crisis_ideation": ("ideation", CORE),
     "crisis_ideation_soft": ("ideation", SOFT),
-    "crisis_burden": ("ideation", CORE),         # "ingen ville savne mig", "better off without me"
+    "crisis_burden": ("ideation", CORE),  # "ingen ville savne mig", "better off without me"
     "crisis_needs_subject": ("ideation", CORE),  # "begår selvmord": only with a person named before it
     "crisis_self_harm": ("self_harm", CORE),
     "crisis_plan": ("plan", CORE),
     "crisis_plan_context": ("plan", CONTEXT),
     "crisis_method": ("method", CORE),
     "crisis_method_context": ("method", CONTEXT),
+    "crisis_research": ("method", CORE),  # "how to hang yourself": the writer's own search
     "crisis_time": ("time", CONTEXT),
     "crisis_goodbye": ("goodbye", CORE),
     "crisis_goodbye_soft": ("goodbye", CONTEXT),
-    "crisis_echo": ("echo", CONTEXT),            # "me too", "jeg har det også sådan"
+    "crisis_echo": ("echo", CONTEXT),  # "me too", "jeg har det også sådan"
     # Words that count only in a combination (see COMBINATIONS): "dø" after "lyst til".
     "crisis_cue_death": ("death", CUE),
     "crisis_cue_suicide": ("suicide", CUE),
@@ -265,18 +314,27 @@ VOCABULARY = {
 }
 
 # Words that make an entry the writer's own or someone else's (Danish "i" is "in", not "I").
-_FIRST_WORDS = {"da": {"jeg", "jg", "mig", "min", "mit", "mine", "meg", "jag", "mitt", "eg"},
-                "en": {"i", "i'm", "im", "i'd", "i've", "ive", "i'll", "me", "my", "myself", "mine"}}
+_FIRST_WORDS = {
+    "da": {"jeg", "jg", "mig", "min", "mit", "mine", "meg", "jag", "mitt", "eg"},
+    "en": {"i", "i'm", "im", "i'd", "i've", "ive", "i'll", "me", "my", "myself", "mine"},
+}
 _SUBJECT_WORDS = {"da": {"jeg", "jg", "jag", "eg"}, "en": {"i", "i'm", "im", "i'd", "i've", "ive", "i'll"}}
-_OTHER_WORDS = {"da": {"sig", "sin", "sit", "sine", "seg", "ham", "hende"},
-                "en": {"himself", "herself", "themselves", "themself", "his", "their", "him", "her", "them"}}
+_OTHER_WORDS = {
+    "da": {"sig", "sin", "sit", "sine", "seg", "ham", "hende"},
+    "en": {"himself", "herself", "themselves", "themself", "his", "their", "him", "her", "them"},
+}
 
 # First-person entries are also read about someone else: "skære i mig selv" gives "skære i
 # sig selv", "kill myself" gives "kill herself". Only reflexives and possessives change;
 # entries with "jeg"/"I" as their subject stay first-person only.
 _REFLEXIVE_SWAPS = {
-    "da": {"mig": ("sig",), "mit": ("sit", "hans", "hendes"), "min": ("sin", "hans", "hendes"),
-           "mine": ("sine", "hans", "hendes"), "meg": ("seg",)},
+    "da": {
+        "mig": ("sig",),
+        "mit": ("sit", "hans", "hendes"),
+        "min": ("sin", "hans", "hendes"),
+        "mine": ("sine", "hans", "hendes"),
+        "meg": ("seg",),
+    },
     "en": {"myself": ("himself", "herself", "themselves", "themself"), "my": ("his", "her", "their")},
 }
 # In the burden list "mig"/"me" is an object: "ingen ville savne hende", "nobody would miss him".
@@ -287,8 +345,13 @@ def _who(entry: str, language: str, burden: bool) -> str:
     tokens = set(entry.replace("*", "").split())
     if _OTHER_WORDS[language] & tokens:
         return OTHER
-    if not burden and language == "da" and "mig" in tokens and "selv" not in tokens \
-            and not (_FIRST_WORDS["da"] - {"mig"}) & tokens:
+    if (
+        not burden
+        and language == "da"
+        and "mig" in tokens
+        and "selv" not in tokens
+        and not (_FIRST_WORDS["da"] - {"mig"}) & tokens
+    ):
         return OBJECT
     return SELF if _FIRST_WORDS[language] & tokens else ANYONE
 
@@ -300,7 +363,7 @@ def _about_someone_else(entry: str, language: str, burden: bool) -> list[str]:
         return []
     variants: list[list[str]] = [[]]
     for token in tokens:
-        variants = [v + [t] for v in variants for t in swaps.get(token, (token,))]
+        variants = [[*v, t] for v in variants for t in swaps.get(token, (token,))]
     return [" ".join(v) for v in variants]
 
 
@@ -324,22 +387,30 @@ class Phrase:
         return "*" in self.entry.split()
 
 
-def _vocabulary() -> list[tuple[str, Phrase]]:
+def _vocabulary(cues: bool) -> list[tuple[str, Phrase]]:
     tagged: list[tuple[str, Phrase]] = []
     for name, (kind, role) in VOCABULARY.items():
+        if (role == CUE) != cues:
+            continue
         burden = name in ("crisis_burden", "crisis_cue_absence")  # "uden mig": the writer
         for language in LANGUAGES:
             for entry in words(language, name):
                 entry = entry.casefold()
-                who = SELF if kind == "echo" else _who(entry, language, burden)
-                tagged.append((entry, Phrase(kind, role, who, language, entry, name == "crisis_needs_subject")))
-                if who in (SELF, OBJECT) and kind != "echo" and role != CUE:
+                # An echo ("me too") and a search ("hvordan man hænger sig") are the writer's own.
+                who = SELF if name in ("crisis_echo", "crisis_research") else _who(entry, language, burden)
+                tagged.append(
+                    (entry, Phrase(kind, role, who, language, entry, name == "crisis_needs_subject"))
+                )
+                if who in (SELF, OBJECT) and name not in ("crisis_echo", "crisis_research") and role != CUE:
                     for variant in _about_someone_else(entry, language, burden):
                         tagged.append((variant, Phrase(kind, role, OTHER, language, variant)))
     return tagged
 
 
-_PHRASES = Phrases(_vocabulary())
+# Phrases and cue words are found apart, so that a cue word ("hvis jeg bare ikke var her")
+# never hides a phrase with the same words ("hvis jeg bare ik* var her").
+_PHRASES = Phrases(_vocabulary(cues=False))
+_CUE_WORDS = Phrases(_vocabulary(cues=True))
 
 # --- Grammar and guards: who is speaking, and is it meant --------------------------------------
 #
@@ -351,6 +422,7 @@ FIRST, THIRD, YOU, GENERIC = "first", "third", "you", "generic"
 PERSONS = (FIRST, THIRD, YOU, GENERIC)
 NEGATION, BREAK, ABOUT, CONDITION, CONJUNCTION = "negation", "break", "about", "condition", "conjunction"
 TOLD = "told"  # "hun skrev til mig", "she told me": the "me" here is not who the sentence is about
+INCITED = "incited"  # "told me to", "sagde jeg skulle": someone else's words, a harassment matter
 
 _GRAMMAR = {
     "da": {
@@ -358,25 +430,26 @@ _GRAMMAR = {
         FIRST: "jeg jg jej mig eg meg jag",
         THIRD: "han hun hen de ham hende dem sig",
         YOU: "du dig jer",
-        GENERIC: "folk mennesker nogen nogle mange unge teenagere elever personer",
+        GENERIC: "folk mennesker nogen unge teenagere elever personer",
         # "ingen"/"intet" negate only right before a phrase (see `_negated`).
         NEGATION: "ikke ik ikk ikek aldrig ingen intet ikkje inte",
         # Words that end a negation's reach: "jeg ved ikke hvorfor jeg vil dø".
         BREAK: "hvorfor hvordan hvad om hvis stoppe stopper holde lade slippe sikker lyve lyver pjatter "
-               "spøger overdriver okay ok godt fint glad",
+        "spøger overdriver okay ok godt fint glad bedre så",
         ABOUT: "om omkring angående",
         CONDITION: "hvis",
         CONJUNCTION: "og men fordi eller",
     },
     "en": {
         FIRST: "i i'm im i'd i've ive i'll me myself",
-        THIRD: "he she they him her them he's she's they're hes shes theyre himself herself themselves themself",
+        THIRD: "he she they him her them he's she's they're hes shes theyre "
+        "himself herself themselves themself",
         YOU: "you u ya yall y'all your ur you're youre yourself yourselves",
-        GENERIC: "people someone somebody anyone anybody everyone many teens teenagers kids students",
+        GENERIC: "people someone somebody anyone anybody everyone teens teenagers kids students",
         NEGATION: "not never no don't dont doesn't doesnt didn't didnt won't wont wouldn't wouldnt "
-                  "isn't isnt aren't arent ain't aint nor haven't havent hasn't hasnt hadn't hadnt",
+        "isn't isnt aren't arent ain't aint nor haven't havent hasn't hasnt hadn't hadnt",
         BREAK: "why how what if whether stop sure know help lie lying kidding joking exaggerating ok okay "
-               "fine good well alright happy",
+        "fine good well alright happy better then",
         ABOUT: "about on regarding",
         CONDITION: "if",
         CONJUNCTION: "and but because cause cuz coz bc or so",
@@ -384,45 +457,142 @@ _GRAMMAR = {
 }
 # Someone telling the writer something: whose words follow is the one who told.
 _TOLD = {
-    "da": ("fortalte mig", "fortæller mig", "fortalt mig", "skrev til mig", "skriver til mig", "skrevet til mig",
-           "sendte mig", "sender mig", "sendt mig", "sagde til mig", "siger til mig", "sagt til mig", "viste mig",
-           "skrev til mig at", "snappede mig", "betroede mig"),
-    "en": ("told me", "tells me", "telling me", "sent me", "sends me", "texted me", "texts me", "wrote me",
-           "wrote to me", "said to me", "messaged me", "dmed me", "dm'd me", "snapped me", "showed me",
-           "admitted to me", "confided in me"),
+    "da": (
+        "fortalte mig",
+        "fortæller mig",
+        "fortalt mig",
+        "skrev til mig",
+        "skriver til mig",
+        "skrevet til mig",
+        "sendte mig",
+        "sender mig",
+        "sendt mig",
+        "sagde til mig",
+        "siger til mig",
+        "sagt til mig",
+        "viste mig",
+        "skrev til mig at",
+        "snappede mig",
+        "betroede mig",
+    ),
+    "en": (
+        "told me",
+        "tells me",
+        "telling me",
+        "sent me",
+        "sends me",
+        "texted me",
+        "texts me",
+        "wrote me",
+        "wrote to me",
+        "said to me",
+        "messaged me",
+        "dmed me",
+        "dm'd me",
+        "snapped me",
+        "showed me",
+        "admitted to me",
+        "confided in me",
+    ),
+}
+# Someone telling the writer to do it: "a guy messaged me telling me to hang myself" is
+# harassment (the harassment detector's), not the writer's own wish.
+_INCITED = {
+    "da": (
+        "sagde jeg skulle",
+        "sagde at jeg skulle",
+        "siger jeg skal",
+        "siger at jeg skal",
+        "skrev jeg skulle",
+        "skrev at jeg skulle",
+        "skriver at jeg skal",
+        "om at jeg skulle",
+        "vil have mig til at",
+        "ville have mig til at",
+        "bad mig om at",
+        "opfordrede mig til at",
+        "sagde til mig at jeg skulle",
+    ),
+    "en": (
+        "telling me to",
+        "told me to",
+        "tells me to",
+        "said i should",
+        "says i should",
+        "wants me to",
+        "wanted me to",
+        "asked me to",
+        "saying i should",
+        "said to go",
+        "told me i should",
+    ),
+}
+# Negations of several words: "har ingen planer om at skade mig selv".
+_NEGATING = {
+    "da": (
+        "ingen planer om",
+        "ingen planer om at",
+        "ingen intention om",
+        "ingen tanker om",
+        "ingen lyst til",
+    ),
+    "en": (
+        "no plans to",
+        "no intention of",
+        "no intention to",
+        "no thoughts of",
+        "no desire to",
+        "no wish to",
+    ),
 }
 _ADJACENT_ONLY_NEGATIONS = {"ingen", "intet", "no"}
 # Words between a negation and the phrase: "I'm not really suicidal", "jeg har ikke tænkt på
 # at gøre skade på mig selv". Break words stop it: "jeg ved ikke hvorfor jeg vil dø".
 _NEGATION_REACH = 4
 
-OTHERS = "others"            # people the writer may worry about: "min veninde", "my friend"
-TOPIC = "topic"              # films, books, games, school, news: "filmen", "essay", "13 reasons why"
-LYRICS = "lyrics"            # songs and quotes: "synger", "sangen", "lyrics", "quote"
-LAUGHTER = "laughter"        # "lol", "haha", "😂", "jk"
-IDIOM = "idiom"              # "dø af grin", "die of embarrassment", "could kill myself"
-ACCIDENT = "accident"        # "ved et uheld", "shaving": cuts and burns that are not self-harm
-EVERYDAY = "everyday"        # "lektier", "homework": what "jeg kan ikke mere" is often about
-PAST = "past"                # "for to år siden", "used to"
-RECOVERED = "recovered"      # "har det godt nu", "I'm doing better now", "clean"
-RETURNING = "returning"      # goodbyes that are not final: "vi ses", "see you", "på ferie"
+OTHERS = "others"  # people the writer may worry about: "min veninde", "my friend"
+TOPIC = "topic"  # films, books, games, school, news: "filmen", "essay", "13 reasons why"
+LYRICS = "lyrics"  # songs and quotes: "synger", "sangen", "lyrics", "quote"
+LAUGHTER = "laughter"  # "lol", "haha", "😂", "jk"
+IDIOM = "idiom"  # "dø af grin", "die of embarrassment", "could kill myself"
+ACCIDENT = "accident"  # "ved et uheld", "shaving": cuts and burns that are not self-harm
+EVERYDAY = "everyday"  # "lektier", "homework": what "jeg kan ikke mere" is often about
+PAST = "past"  # "for to år siden", "used to"
+RECOVERED = "recovered"  # "har det godt nu", "I'm doing better now", "clean"
+RETURNING = "returning"  # goodbyes that are not final: "vi ses", "see you", "på ferie"
 GUARDS = (OTHERS, TOPIC, LYRICS, LAUGHTER, IDIOM, ACCIDENT, EVERYDAY, PAST, RECOVERED, RETURNING)
 
 # The first word of a combination (lists named crisis_cue_<role>.txt).
-DESIRE = "desire"            # "lyst til", "vil", "want", "wish"
-THOUGHT = "thought"          # "tanker", "overvejer", "thinking", "considering"
-WILL = "will"                # "gider", "orker", "want", "care": with a negation
-POINTLESS = "pointless"      # "ingen mening", "no point"
-COMPARE = "compare"          # "bedre", "nemmere", "happier"
-METHOD_ACT = "method_act"    # "tage alle", "springe", "take all", "jump"
-INTENT = "intent"            # "vil", "tænker", "klar", "going to", "ready", "enough"
-NOBODY = "nobody"            # "ingen ville", "nobody would"
-SLEEP = "sleep"              # "sove", "falde i søvn", "fall asleep"
-HURT = "hurt"                # "skære", "skar", "cut", "burn"
-READY = "ready"              # "foran mig", "in front of me", "lined up": a method at hand
-AT = "at"                    # "står på", "standing on": up on a high place
-CANT = "cant"                # "kan ikke", "can't": a negation and a will in one
-CUES = (DESIRE, THOUGHT, WILL, POINTLESS, COMPARE, METHOD_ACT, INTENT, NOBODY, SLEEP, HURT, READY, AT, CANT)
+DESIRE = "desire"  # "lyst til", "vil", "want", "wish"
+THOUGHT = "thought"  # "tanker", "overvejer", "thinking", "considering"
+WILL = "will"  # "gider", "orker", "want", "care": with a negation
+POINTLESS = "pointless"  # "ingen mening", "no point"
+COMPARE = "compare"  # "bedre", "nemmere", "happier"
+METHOD_ACT = "method_act"  # "tage alle", "springe", "take all", "jump"
+INTENT = "intent"  # "vil", "tænker", "klar", "going to", "ready", "enough"
+NOBODY = "nobody"  # "ingen ville", "nobody would"
+SLEEP = "sleep"  # "sove", "falde i søvn", "fall asleep"
+HURT = "hurt"  # "skære", "skar", "cut", "burn"
+READY = "ready"  # "foran mig", "in front of me", "lined up": a method at hand
+AT = "at"  # "står på", "standing on": up on a high place
+HOLDING = "holding"  # "sidder", "holding": with a means at hand
+CANT = "cant"  # "kan ikke", "can't": a negation and a will in one
+CUES = (
+    DESIRE,
+    THOUGHT,
+    WILL,
+    POINTLESS,
+    COMPARE,
+    METHOD_ACT,
+    INTENT,
+    NOBODY,
+    SLEEP,
+    HURT,
+    READY,
+    AT,
+    HOLDING,
+    CANT,
+)
 
 
 @dataclass(frozen=True)
@@ -437,9 +607,42 @@ class Word:
         return next((role for role in PERSONS if role in self.roles), "")
 
 
-def _guards(languages: tuple[str, ...]) -> Phrases:
+_SQUEEZE = re.compile(r"(\w)\1+")
+
+
+class SingleWords:
+    """Plain one-word entries ("jeg", "ikke", "vil", "skolen"): most of the grammar and guard
+    words a message has. Found with one pattern without groups and told apart by looking
+    the word up, which costs far less per word than naming a match with a pattern."""
+
+    def __init__(self, tagged: dict[str, Word]):
+        self._tags = dict(tagged)
+        for word, tag in tagged.items():
+            self._tags.setdefault(_SQUEEZE.sub(r"\1", word), tag)  # "ikkke" is "ikke"
+        self._finder = _trie_pattern(dict(enumerate(tagged)))
+
+    def find(self, view: View) -> list[Hit]:
+        index, text, tags, hits = view.index, view.text, self._tags, []
+        for m in self._finder.finditer(" " + view.text):
+            at, to = m.span()
+            word = text[at : to - 1].replace("’", "'")
+            tag = tags.get(word) or tags.get(_SQUEEZE.sub(r"\1", word))
+            if tag is not None:
+                hits.append(Hit(index[at], index[to - 2] + 1, tag))
+        return hits
+
+
+# Words that mean something else in the other language: Danish "i" is "in" (or "you" to
+# several), Danish "her" is "here". They are persons only when the text is English.
+_ENGLISH_ONLY = {"i", "her"}
+
+
+def _guards(english: bool) -> tuple[SingleWords, Phrases]:
+    """Guard and grammar words of both languages: the language of a short text is often
+    misread ("i want to die of embarrassment lol" is taken for Danish), and Danish
+    teenagers write English too."""
     roles: dict[str, set[str]] = {}
-    for language in languages:
+    for language in LANGUAGES:
         for guard in GUARDS + CUES:
             # The people a writer worries about are third persons: "min veninde", not "min".
             role = THIRD if guard == OTHERS else guard
@@ -451,13 +654,19 @@ def _guards(languages: tuple[str, ...]) -> Phrases:
                     roles[entry.casefold()].add(ABOUT)
         for role, grammar_words in _GRAMMAR[language].items():
             for word in grammar_words.split():
-                roles.setdefault(word, set()).add(role)
-        for phrase in _TOLD[language]:
-            roles.setdefault(phrase, set()).add(TOLD)
-    return Phrases([(entry, Word(frozenset(r), entry)) for entry, r in roles.items()])
+                if english or word not in _ENGLISH_ONLY or language == "da":
+                    roles.setdefault(word, set()).add(role)
+        for role, phrases in ((TOLD, _TOLD), (INCITED, _INCITED), (NEGATION, _NEGATING)):
+            for phrase in phrases[language]:
+                roles.setdefault(phrase, set()).add(role)
+    tagged = {entry: Word(frozenset(r), entry) for entry, r in roles.items()}
+    single = {
+        e: t for e, t in tagged.items() if " " not in e and "*" not in e and any(ch.isalpha() for ch in e)
+    }
+    return SingleWords(single), Phrases([(e, t) for e, t in tagged.items() if e not in single])
 
 
-_GUARD_PHRASES = {"da": _guards(("da",)), "en": _guards(("en",)), "": _guards(LANGUAGES)}
+_GUARD_WORDS = {True: _guards(english=True), False: _guards(english=False)}
 
 # --- Sentences, clauses and quotations ---------------------------------------------------------
 
@@ -485,7 +694,10 @@ class Message:
 
     @cached_property
     def words(self) -> list[Hit]:
-        return _GUARD_PHRASES[self.language].find(self.text, every_view=False, overlapping=False)
+        single, phrases = _GUARD_WORDS[self.language == "en"]
+        return sorted(
+            single.find(self.text.letters) + phrases.find(self.text, every_view=False), key=_hit_order
+        )
 
     @cached_property
     def _by_role(self) -> dict[str, list[Hit]]:
@@ -505,8 +717,11 @@ class Message:
     @cached_property
     def people(self) -> list[Hit]:
         told = self.guards(TOLD)
-        return [w for w in self.words if w.tag.person
-                and not any(t.start <= w.start and w.end <= t.end for t in told)]
+        return [
+            w
+            for w in self.words
+            if w.tag.person and not any(t.start <= w.start and w.end <= t.end for t in told)
+        ]
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
@@ -527,15 +742,9 @@ class Message:
     def clause(self, position: int) -> tuple[int, int]:
         return self._around(self._clause_starts, position)
 
-    @cached_property
-    def _word_starts(self) -> list[int]:
-        return [m.start() for m in _WORD.finditer(self.original)]
-
     def word_count(self, start: int, end: int) -> int:
-        """Words beginning between start and end: "vil [bare gerne] dø" is 2."""
-        if end <= start:
-            return 0
-        return bisect_left(self._word_starts, end) - bisect_left(self._word_starts, start)
+        """Words between start and end: "vil [bare gerne] dø" is 2."""
+        return len(_WORD.findall(self.original, start, end)) if end > start else 0
 
     def speaker(self, start: int, end: int) -> str:
         """The first person named between start and end: who says what follows."""
@@ -567,7 +776,9 @@ class Message:
         return found
 
     def quotation(self, hit: Hit) -> str:
-        return next((whose for start, end, whose in self.quotations if start <= hit.start and hit.end <= end), "")
+        return next(
+            (whose for start, end, whose in self.quotations if start <= hit.start and hit.end <= end), ""
+        )
 
 
 @dataclass
@@ -578,7 +789,7 @@ class Candidate:
     phrase: Phrase
     kind: str
     role: str
-    person: str = ""   # FIRST, THIRD, or "" (nobody named: the writer)
+    person: str = ""  # FIRST, THIRD, or "" (nobody named: the writer)
     label: Label | None = None
     note: str = ""
 
@@ -588,8 +799,14 @@ def _gap_words(message: Message, candidate: Candidate) -> list[Hit]:
     if not candidate.phrase.has_gap:
         return []
     hit, own = candidate.hit, candidate.phrase.words
-    return [w for w in message.words
-            if hit.start <= w.start and w.end <= hit.end and not w.tag.text.startswith(own)]
+    return [
+        w
+        for w in message.words
+        if hit.start <= w.start and w.end <= hit.end and not w.tag.text.startswith(own)
+    ]
+
+
+_NEAR = 3  # "du"/"you" and "people" are the subject only right before: "hvis du har selvmordstanker"
 
 
 def _person(message: Message, candidate: Candidate) -> str:
@@ -600,7 +817,10 @@ def _person(message: Message, candidate: Candidate) -> str:
     for w in message.people:
         if w.start >= hit.start:
             break
-        if w.start >= sentence_start:
+        if w.start >= sentence_start and (
+            w.tag.person in (FIRST, THIRD)
+            or (message.word_count(w.end, hit.start) <= _NEAR and w.start >= message.clause(hit.start)[0])
+        ):
             nearest = w.tag.person
     for w in _gap_words(message, candidate):
         nearest = w.tag.person or nearest
@@ -611,7 +831,8 @@ def _negated(message: Message, candidate: Candidate) -> bool:
     """A negation shortly before the phrase in its clause, or in its gap ("vil ikke dø").
 
     A negation inside another crisis phrase does not count: in "jeg kan ikke mere jeg vil
-    dø" the "ikke" belongs to "kan ikke mere".
+    dø" the "ikke" belongs to "kan ikke mere". Nor does one before a new subject: in "min
+    mor forstår mig ikke jeg orker ikke mere" (no full stop) the first "ikke" is hers.
     """
     hit = candidate.hit
     if any(NEGATION in w.tag.roles for w in _gap_words(message, candidate)):
@@ -623,7 +844,11 @@ def _negated(message: Message, candidate: Candidate) -> bool:
         if w.start < clause_start or _overlaps(w, message.phrase_hits):
             continue
         reach = 0 if w.tag.text in _ADJACENT_ONLY_NEGATIONS else _NEGATION_REACH
-        if message.word_count(w.end, hit.start) <= reach and not message.has(BREAK, w.end, hit.start):
+        if (
+            message.word_count(w.end, hit.start) <= reach
+            and not message.has(BREAK, w.end, hit.start)
+            and not any(w.end <= p.start and p.end <= hit.start for p in message.people)
+        ):
             return True
     return False
 
@@ -639,11 +864,14 @@ def _about_a_topic(message: Message, candidate: Candidate) -> bool:
         # "vi har om selvmordstanker i dansk", "tema om psykisk sundhed og selvskade"
         return message.has(TOPIC, *clause) or any(
             sentence[0] <= t.start and t.end <= a.start and a.end <= hit.start
-            for t in message.guards(TOPIC) for a in message.guards(ABOUT))
+            for t in message.guards(TOPIC)
+            for a in message.guards(ABOUT)
+        )
     # Said by "I": still a topic when written about ("my essay about suicidal thoughts").
     return message.has(TOPIC, *clause) and any(
         clause[0] <= w.start and w.end <= hit.start and message.word_count(w.end, hit.start) <= 2
-        for w in message.guards(ABOUT))
+        for w in message.guards(ABOUT)
+    )
 
 
 def _joking(message: Message, candidate: Candidate) -> bool:
@@ -653,10 +881,11 @@ def _joking(message: Message, candidate: Candidate) -> bool:
     if not message.has(LAUGHTER):
         return False
     hit = candidate.hit
-    if candidate.role == SOFT or message.has(EVERYDAY, *message.clause(hit.start)):
+    if candidate.role == SOFT or message.has(EVERYDAY, *message.sentence(hit.start)):
         return True
-    return any(hit.end <= w.start and message.word_count(hit.end, w.start) <= 1
-               for w in message.guards(CONDITION))
+    return any(
+        hit.end <= w.start and message.word_count(hit.end, w.start) <= 1 for w in message.guards(CONDITION)
+    )
 
 
 def _overlaps(hit: Hit, others: list[Hit]) -> bool:
@@ -666,8 +895,22 @@ def _overlaps(hit: Hit, others: list[Hit]) -> bool:
 def _in_idiom(message: Message, hit: Hit) -> bool:
     """Part of an idiom ("vil [dø af grin]"), unless the phrase is the longer one ("hurt
     myself on purpose" is not "hurt myself on the table")."""
-    return any(hit.start < i.end and i.start < hit.end and not (hit.start <= i.start and i.end <= hit.end)
-               for i in message.guards(IDIOM))
+    return any(
+        hit.start < i.end and i.start < hit.end and not (hit.start <= i.start and i.end <= hit.end)
+        for i in message.guards(IDIOM)
+    )
+
+
+def _incited(message: Message, hit: Hit) -> bool:
+    """Someone else told the writer to do it ("en dreng skrev at jeg skulle hænge mig").
+    Not the writer's own head: "my head keeps telling me to kill myself" is a crisis."""
+    sentence_start, _ = message.sentence(hit.start)
+    for w in message.guards(INCITED):
+        if sentence_start <= w.start and w.end <= hit.start and message.word_count(w.end, hit.start) <= 3:
+            teller = [p for p in message.people if sentence_start <= p.start and p.end <= w.start]
+            if teller and teller[0].tag.person in (THIRD, GENERIC):
+                return True
+    return False
 
 
 def _keep(message: Message, candidate: Candidate) -> bool:
@@ -676,13 +919,18 @@ def _keep(message: Message, candidate: Candidate) -> bool:
     clause = message.clause(hit.start)
     if _in_idiom(message, hit) or message.has(LYRICS, *clause):
         return False
-    if candidate.kind in ("self_harm", "method") and message.has(ACCIDENT, *clause):
-        return False  # "skar mig i køkkenet", "hoppe fra broen ned i vandet"
+    if (candidate.kind == "self_harm" and message.has(ACCIDENT, *clause)) or (
+        candidate.kind == "method" and message.has(ACCIDENT, *message.sentence(hit.start))
+    ):
+        # "skar mig i køkkenet", "hoppe fra broen ned i vandet", "står på broen og venter på bussen"
+        return False
     if candidate.role == SOFT and message.has(EVERYDAY, hit.start, clause[1]):
         return False  # "jeg orker ikke mere lektier", "I can't take this class anymore"
     whose = message.quotation(hit)
     if whose == MENTION:
         return False
+    if _incited(message, hit):
+        return False  # "a guy told me to kill myself": harassment, for the harassment detector
     said = _person(message, candidate)
     if whose == THIRD or phrase.who == OTHER:
         person = THIRD
@@ -702,10 +950,21 @@ def _keep(message: Message, candidate: Candidate) -> bool:
 
 
 def _drop_contained(candidates: list[Candidate]) -> list[Candidate]:
-    """A phrase inside a longer one ("slå mig selv" in "slå mig selv ihjel") is not reported twice."""
-    return [c for c in candidates
-            if not any(o is not c and o.hit.start <= c.hit.start and c.hit.end <= o.hit.end
-                       and o.hit.end - o.hit.start > c.hit.end - c.hit.start for o in candidates)]
+    """A phrase inside a longer one ("slå mig selv" in "slå mig selv ihjel") is not reported
+    twice; a time is ("jeg gør det [i nat]"), and a cue word only gives way to a cue word."""
+    return [
+        c
+        for c in candidates
+        if c.kind == "time"
+        or not any(
+            o is not c
+            and o.hit.start <= c.hit.start
+            and c.hit.end <= o.hit.end
+            and o.hit.end - o.hit.start > c.hit.end - c.hit.start
+            and (o.role == CUE) == (c.role == CUE)
+            for o in candidates
+        )
+    ]
 
 
 # --- Combinations: a wish and a death word, a thought and a suicide word -----------------------
@@ -721,28 +980,31 @@ CLAUSE, SENTENCE = "clause", "sentence"
 
 # (first, second, most words between, where, kind, role of the combination)
 COMBINATIONS = (
-    (DESIRE, "death", 4, CLAUSE, "ideation", CORE),          # "har lyst til at dø", "i wish i could just die"
-    (DESIRE, "not_wake", 3, CLAUSE, "ideation", CORE),       # "håber bare jeg ikke vågner"
-    (DESIRE, "disappear", 2, CLAUSE, "ideation", SOFT),      # "lyst til bare at forsvinde"
-    (THOUGHT, "suicide", 3, CLAUSE, "ideation", CORE),       # "tanker om selvmord", "talking about suicide"
-    ("suicide", THOUGHT, 1, CLAUSE, "ideation", CORE),       # "selvmord tanker", "suicide plans"
-    (WILL_NOT, "life", 4, CLAUSE, "ideation", SOFT),         # "gider jeg ikke at leve mere"
-    (POINTLESS, "life", 3, CLAUSE, "ideation", SOFT),        # "no point in me being alive"
-    (COMPARE, "absence", 4, CLAUSE, "ideation", SOFT),       # "bedre hvis jeg bare ikke var her"
-    (THOUGHT, "absence", 6, SENTENCE, "ideation", SOFT),     # "imagining what it would be like if i was dead"
-    ("absence", NOBODY, 4, SENTENCE, "ideation", CORE),      # "hvis jeg tog mit liv ville ingen opdage det"
-    (SLEEP, "not_wake", 5, SENTENCE, "ideation", CORE),      # "falde i søvn og ikke vågne igen"
-    (HURT, "body", 3, CLAUSE, "self_harm", CORE),            # "skar i armen i nat", "cut my arm again"
-    ("body", "wound", 4, CLAUSE, "self_harm", SOFT),         # "mine håndled er fulde af snit"
-    ("wound", "body", 3, CLAUSE, "self_harm", SOFT),         # "cuts on my wrists", "ar på armene"
-    ("method", READY, 3, CLAUSE, "method", SOFT),            # "pillerne foran mig", "the pills in front of me"
-    (AT, "method", 3, CLAUSE, "method", SOFT),               # "står oppe på broen", "standing on the bridge"
+    (DESIRE, "death", 4, CLAUSE, "ideation", CORE),  # "har lyst til at dø", "i wish i could just die"
+    (DESIRE, "not_wake", 3, CLAUSE, "ideation", CORE),  # "håber bare jeg ikke vågner"
+    (DESIRE, "disappear", 4, CLAUSE, "ideation", SOFT),  # "lyst til bare at forsvinde", "want peace forever"
+    (THOUGHT, "suicide", 3, CLAUSE, "ideation", CORE),  # "tanker om selvmord", "talking about suicide"
+    (THOUGHT, "death", 3, CLAUSE, "ideation", SOFT),  # "tanken om at dø", "drømmer jeg om at være død"
+    ("suicide", THOUGHT, 1, CLAUSE, "ideation", CORE),  # "selvmord tanker", "suicide plans"
+    (WILL_NOT, "life", 4, CLAUSE, "ideation", SOFT),  # "gider jeg ikke at leve mere"
+    (POINTLESS, "life", 3, CLAUSE, "ideation", SOFT),  # "no point in me being alive"
+    (COMPARE, "absence", 4, CLAUSE, "ideation", SOFT),  # "bedre hvis jeg bare ikke var her"
+    (THOUGHT, "absence", 6, SENTENCE, "ideation", SOFT),  # "imagining what it would be like if i was dead"
+    ("absence", NOBODY, 4, SENTENCE, "ideation", CORE),  # "hvis jeg tog mit liv ville ingen opdage det"
+    (NOBODY, "absence", 5, SENTENCE, "ideation", CORE),  # "no one would notice if i just stopped existing"
+    (SLEEP, "not_wake", 5, SENTENCE, "ideation", CORE),  # "falde i søvn og ikke vågne igen"
+    (HURT, "body", 3, CLAUSE, "self_harm", CORE),  # "skar i armen i nat", "cut my arm again"
+    ("body", "wound", 4, CLAUSE, "self_harm", SOFT),  # "mine håndled er fulde af snit"
+    ("wound", "body", 3, CLAUSE, "self_harm", SOFT),  # "cuts on my wrists", "ar på armene"
+    ("method", READY, 3, CLAUSE, "method", SOFT),  # "pillerne foran mig", "the pills in front of me"
+    (AT, "method", 3, CLAUSE, "method", SOFT),  # "står oppe på broen", "standing on the bridge"
+    (HOLDING, "means", 5, CLAUSE, "method", SOFT),  # "sidder på badeværelset med en kniv"
 )
 _METHOD_REACH = 8  # words between "springe" and "taget" in one sentence
 
 
 def _words_apart(message: Message, a: Hit, b: Hit) -> int:
-    first, second = sorted((a, b))
+    first, second = sorted((a, b), key=_hit_order)
     return message.word_count(first.end, second.start)
 
 
@@ -752,19 +1014,30 @@ def _markers(message: Message, candidates: list[Candidate]) -> dict[str, list[Hi
     for c in candidates:
         if c.role == CUE or (c.kind == "method" and c.role == CONTEXT):
             markers.setdefault(c.kind, []).append(c.hit)
-    for role in (DESIRE, THOUGHT, POINTLESS, COMPARE, NOBODY, SLEEP, HURT, READY, AT):
+        if c.kind == "method" and c.role == CONTEXT and _method_name(c.phrase.entry) in LETHAL_MEANS:
+            markers.setdefault("means", []).append(c.hit)  # pills, a rope, a blade: not a train
+    for role in (DESIRE, THOUGHT, POINTLESS, COMPARE, NOBODY, SLEEP, HURT, READY, AT, HOLDING):
         markers[role] = message.guards(role)
-    wills = message.guards(WILL) + message.guards(DESIRE)  # "lyst til" is both
-    markers[WILL_NOT] = sorted(message.guards(CANT) + [
-        Hit(min(n.start, w.start), max(n.end, w.end), n.tag)
-        for n in message.guards(NEGATION) for w in wills if _words_apart(message, n, w) <= 2])
+    # A negation with a will at most two words away, either side: "gider jeg ikke",
+    # "I don't want", "har ikke lyst"; "kan ikke"/"can't" are both in one word.
+    wills = sorted(message.guards(WILL) + message.guards(DESIRE), key=_hit_order)  # "lyst til" is both
+    starts = [w.start for w in wills]
+    will_not = list(message.guards(CANT))
+    for n in message.guards(NEGATION):
+        for w in wills[bisect_left(starts, n.start - 40) : bisect_right(starts, n.end + 40)]:
+            if _words_apart(message, n, w) <= 2:
+                will_not.append(Hit(min(n.start, w.start), max(n.end, w.end), n.tag))
+    markers[WILL_NOT] = sorted(will_not, key=_hit_order)
     return markers
 
 
-def _blocked(message: Message, start: int, end: int) -> bool:
-    """A negation or another person between the two words ("vil ikke dø", "vil se ham dø")."""
-    return message.has(NEGATION, start, end) or any(
-        start <= w.start and w.end <= end and w.tag.person in (THIRD, YOU) for w in message.people)
+def _blocked(message: Message, start: int, end: int, first_role: str) -> bool:
+    """A negation between the two words ("vil ikke dø"), or, after a wish or a thought,
+    another person ("vil se ham dø"; but "cuts on her arms" is one thing)."""
+    return message.has(NEGATION, start, end) or (
+        first_role in (DESIRE, THOUGHT, COMPARE)
+        and any(start <= w.start and w.end <= end and w.tag.person in (THIRD, YOU) for w in message.people)
+    )
 
 
 def _combinations(message: Message, candidates: list[Candidate]) -> list[Candidate]:
@@ -775,19 +1048,24 @@ def _combinations(message: Message, candidates: list[Candidate]) -> list[Candida
     for first_role, second_role, reach, where, kind, role in COMBINATIONS:
         for second in markers.get(second_role, ()):
             area = message.clause(second.start) if where == CLAUSE else message.sentence(second.start)
-            firsts = [f for f in markers.get(first_role, ()) if area[0] <= f.start and f.end <= second.start
-                      and message.word_count(f.end, second.start) <= reach]
+            firsts = [
+                f
+                for f in markers.get(first_role, ())
+                if area[0] <= f.start
+                and f.end <= second.start
+                and message.word_count(f.end, second.start) <= reach
+            ]
             if not firsts:
                 continue
             first = firsts[-1]
-            if _overlaps(first, listed) and _overlaps(second, listed):
-                continue  # a listed phrase says it already
-            if first_role != WILL_NOT and _blocked(message, first.end, second.start):
+            if _overlaps(first, listed) or _overlaps(second, listed):
+                continue  # a listed phrase says it already, and with a tighter span
+            if first_role != WILL_NOT and _blocked(message, first.end, second.start, first_role):
                 continue
             phrases = [cue_phrases[h] for h in (first, second) if h in cue_phrases]
             who = SELF if any(p.who == SELF for p in phrases) else ANYONE  # "hvis jeg ikke var her"
             language = phrases[0].language if phrases else message.language or "en"
-            text = message.original[first.start:second.end].casefold()
+            text = message.original[first.start : second.end].casefold()
             phrase = Phrase(kind, role, who, language, text)
             found.append(Candidate(Hit(first.start, second.end, phrase), phrase, kind, role))
     return found + _method_combinations(message, candidates)
@@ -801,11 +1079,19 @@ def _method_combinations(message: Message, candidates: list[Candidate]) -> list[
         if thing.kind != "method" or thing.role != CONTEXT:
             continue
         sentence = message.sentence(thing.hit.start)
-        acts = [a for a in message.guards(METHOD_ACT) if sentence[0] <= a.start and a.end <= sentence[1]
-                and message.word_count(*sorted((a.end, thing.hit.start)) if a.end <= thing.hit.start
-                                       else (thing.hit.end, a.start)) <= _METHOD_REACH]
-        intent = [w for role in (INTENT, DESIRE, THOUGHT) for w in message.guards(role)
-                  if sentence[0] <= w.start and w.end <= sentence[1]]
+        acts = [
+            a
+            for a in message.guards(METHOD_ACT)
+            if sentence[0] <= a.start
+            and a.end <= sentence[1]
+            and _words_apart(message, a, thing.hit) <= _METHOD_REACH
+        ]
+        intent = [
+            w
+            for role in (INTENT, DESIRE, THOUGHT)
+            for w in message.guards(role)
+            if sentence[0] <= w.start and w.end <= sentence[1]
+        ]
         if acts and intent:
             act = acts[0]
             start, end = min(act.start, thing.hit.start), max(act.end, thing.hit.end)
@@ -821,6 +1107,7 @@ NEEDS = {
     "plan": {"ideation", "plan", "method", "goodbye", "self_harm"},
     "goodbye": {"ideation", "plan", "method", "self_harm", "goodbye"},
 }
+LETHAL_MEANS = {"pills", "hanging", "cutting", "firearm"}
 # Farewell words too ordinary to make a goodbye as a pair ("farvel", "love you all").
 GREETINGS = {"farvel", "farveller", "goodbye", "love you all", "elsker jer alle"}
 
@@ -835,15 +1122,36 @@ def _context(message: Message, kept: list[Candidate], context: list[Candidate]) 
         if c.kind == "echo":
             # "min veninde vil ikke leve mere ... og jeg har det også sådan"
             if friend and not writer and any(k.hit.end <= c.hit.start for k in kept):
-                added.append(Candidate(c.hit, c.phrase, "ideation", CONTEXT, FIRST, Label.CRISIS,
-                                       "says the same of themself"))
+                added.append(
+                    Candidate(
+                        c.hit, c.phrase, "ideation", CONTEXT, FIRST, Label.CRISIS, "says the same of themself"
+                    )
+                )
         elif kinds & NEEDS[c.kind] and not _negated(message, c):
             added.append(Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", label))
+    # A plan word and a means to die, without a word of wanting it ("har gjort klar ...
+    # pillerne ligger på mit skrivebord"): a plan. Trains and bridges are everyday, so only
+    # the means: pills, a rope, a blade, a gun.
+    plans = [c for c in context if c.kind == "plan"]
+    means = [c for c in context if c.kind == "method" and _method_name(c.phrase.entry) in LETHAL_MEANS]
+    if not kept and plans and means:
+        added += [Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", Label.CRISIS) for c in plans + means]
+    # A decision, "doing it" and a time, with no object: "jeg har bestemt mig, jeg gør det
+    # efter min fødselsdag". Unsure, so it goes to a human.
+    times = [c for c in context if c.kind == "time"]
+    apart = [c for c in plans if not _overlaps(c.hit, [o.hit for o in plans if o is not c])]
+    if not kept and len(apart) >= 2 and times:
+        added += [Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", Label.CRISIS) for c in plans + times]
     # Two farewell phrases are a goodbye by themselves: "tak for alt. farvel".
     goodbyes = [c for c in context if c.kind == "goodbye"]
     entries = {c.phrase.entry for c in goodbyes}
     if not kept and len(entries) >= 2 and entries - GREETINGS:
-        added += [Candidate(c.hit, c.phrase, "goodbye", CONTEXT, "", Label.CRISIS) for c in goodbyes]
+        # "min veninde har givet mig sin yndlingstrøje ... jeg skal huske hende": hers
+        theirs = any(_person(message, c) == THIRD for c in goodbyes)
+        label = Label.CONCERN if theirs else Label.CRISIS
+        added += [
+            Candidate(c.hit, c.phrase, "goodbye", CONTEXT, THIRD if theirs else "", label) for c in goodbyes
+        ]
     return added
 
 
@@ -871,27 +1179,91 @@ def _history(message: Message, candidates: list[Candidate]) -> None:
 
 # --- Scores, reasons, severities ---------------------------------------------------------------
 
-SEVERITY = {"ideation": Severity.MEDIUM, "self_harm": Severity.MEDIUM, "plan": Severity.HIGH,
-            "method": Severity.HIGH, "time": Severity.HIGH, "goodbye": Severity.HIGH,
-            "history": Severity.LOW}
-BASE_SCORE = {"ideation": 0.75, "self_harm": 0.8, "plan": 0.85, "method": 0.85, "time": 0.75,
-              "goodbye": 0.8, "history": 0.5}
-REASON = {"ideation": "suicidal thoughts", "self_harm": "self-harm", "plan": "a decided plan",
-          "method": "method", "time": "a time for it", "goodbye": "a farewell message",
-          "history": "past suicidal thoughts or self-harm, now resolved"}
+SEVERITY = {
+    "ideation": Severity.MEDIUM,
+    "self_harm": Severity.MEDIUM,
+    "plan": Severity.HIGH,
+    "method": Severity.HIGH,
+    "time": Severity.HIGH,
+    "goodbye": Severity.HIGH,
+    "history": Severity.LOW,
+}
+BASE_SCORE = {
+    "ideation": 0.75,
+    "self_harm": 0.8,
+    "plan": 0.85,
+    "method": 0.85,
+    "time": 0.75,
+    "goodbye": 0.8,
+    "history": 0.5,
+}
+REASON = {
+    "ideation": "suicidal thoughts",
+    "self_harm": "self-harm",
+    "plan": "a decided plan",
+    "method": "method",
+    "time": "a time for it",
+    "goodbye": "a farewell message",
+    "history": "past suicidal thoughts or self-harm, now resolved",
+}
 # Method words, for a reason a moderator can act on: "method: pills, with intent".
-METHODS = (("pills", ("pill", "tablet", "panodil", "pamol", "paracetamol", "ipren", "ibuprofen", "tylenol",
-                      "advil", "overdos", "od ", "bottle", "bøtte", "glasset", "pakke", "painkiller")),
-           ("hanging", ("hæng", "hang", "hung", "reb", "rope", "noose", "løkke")),
-           ("train or traffic", ("tog", "train", "skinne", "track", "rail", "bil", "car", "traffic", "bus",
-                                 "motorvej", "lastbil")),
-           ("jumping", ("spring", "hop", "jump", "bro", "bridge", "tag", "roof", "højhus", "building",
-                        "vindue", "window", "altan", "balcony", "cliff", "ledge", "kast", "throw")),
-           ("cutting", ("kniv", "knife", "knive", "blade", "barber", "razor", "pulsår", "wrist", "håndled",
-                        "stik", "stab")),
-           ("drowning", ("drukn", "drown", "vand", "river")),
-           ("firearm", ("skyd", "shoot", "gun", "pistol", "gevær")),
-           ("suffocation", ("kvæl", "suffocat", "strangl")))
+METHODS = (
+    (
+        "pills",
+        (
+            "pill",
+            "tablet",
+            "panodil",
+            "pamol",
+            "paracetamol",
+            "ipren",
+            "ibuprofen",
+            "tylenol",
+            "advil",
+            "overdos",
+            "od ",
+            "bottle",
+            "bøtte",
+            "glasset",
+            "pakke",
+            "painkiller",
+        ),
+    ),
+    ("hanging", ("hæng", "hang", "hung", "reb", "rope", "noose", "løkke")),
+    (
+        "train or traffic",
+        ("tog", "train", "skinne", "track", "rail", "bil", "car", "traffic", "bus", "motorvej", "lastbil"),
+    ),
+    (
+        "jumping",
+        (
+            "spring",
+            "hop",
+            "jump",
+            "bro",
+            "bridge",
+            "tag",
+            "roof",
+            "højhus",
+            "building",
+            "vindue",
+            "window",
+            "altan",
+            "balcony",
+            "cliff",
+            "ledge",
+            "kast",
+            "throw",
+        ),
+    ),
+    (
+        "cutting",
+        ("kniv", "knife", "knive", "blade", "barber", "razor", "pulsår", "wrist", "håndled", "stik", "stab"),
+    ),
+    ("drowning", ("drukn", "drown", "vand", "river")),
+    ("firearm", ("skyd", "shoot", "gun", "pistol", "gevær")),
+    ("suffocation", ("kvæl", "suffocat", "strangl")),
+)
 
 
 def _method_name(entry: str) -> str:
@@ -901,7 +1273,9 @@ def _method_name(entry: str) -> str:
 def _reason(c: Candidate, kinds: set[str], laughing: bool) -> str:
     what = REASON[c.kind]
     if c.kind == "method":
-        what = f"method: {_method_name(c.phrase.entry)}" + (", with intent" if kinds & {"ideation", "plan"} else "")
+        what = f"method: {_method_name(c.phrase.entry)}" + (
+            ", with intent" if kinds & {"ideation", "plan"} else ""
+        )
     if c.note:
         what += f", {c.note}"
     if c.role == SOFT:
@@ -925,26 +1299,74 @@ def _findings(message: Message, candidates: list[Candidate]) -> list[Finding]:
         score += 0.05 * (len(kinds) - 1)  # thoughts with a plan, a method, a time: surer, and worse
         if laughing:
             score -= 0.15  # "kms lol" still goes to a human, ranked a little lower
-        findings.append(Finding(
-            label=c.label, start=c.hit.start, end=c.hit.end, score=round(min(1.0, max(0.3, score)), 2),
-            reason=_reason(c, kinds, laughing), kind=c.kind, severity=SEVERITY[c.kind],
-        ))
+        findings.append(
+            Finding(
+                label=c.label,
+                start=c.hit.start,
+                end=c.hit.end,
+                score=round(min(1.0, max(0.3, score)), 2),
+                reason=_reason(c, kinds, laughing),
+                kind=c.kind,
+                severity=SEVERITY[c.kind],
+            )
+        )
     return findings
 
 
+# A number of pills taken or to take: "jeg har lige taget 20 panodil", "took 30 tylenol".
+_PILL_COUNT = re.compile(
+    r"(?<!\d)(\d{1,3})\s*(?:stk\.?\s*)?(?:piller|pillerne|pills|tabletter|tablets|panodil\w*|pamol\w*|ipren\w*|"
+    r"paracetamol\w*|ibuprofen\w*|tylenol\w*|advil\w*|sovepiller|sleeping pills|painkillers|"
+    r"antidepressants?)\b",
+    re.IGNORECASE,
+)
+_MANY_PILLS = 10  # an ordinary dose is one or two
+
+
+def _pill_counts(text: Normalised) -> list[Candidate]:
+    """Ten or more pills in one go is a method, whatever words are around it."""
+    found = []
+    for m in _PILL_COUNT.finditer(text.original):
+        if int(m.group(1)) >= _MANY_PILLS:
+            danish = any(
+                w in m.group(0).casefold() for w in ("piller", "tabletter", "panodil", "pamol", "ipren")
+            )
+            phrase = Phrase("method", CORE, ANYONE, "da" if danish else "en", "pills: " + m.group(0))
+            found.append(Candidate(Hit(m.start(), m.end(), phrase), phrase, "method", CORE))
+    return found
+
+
+def _worth_a_look(hits: list[Hit]) -> bool:
+    """Anything that can count: a phrase, a cue, a method word, two goodbyes, or two plan
+    words and a time. A lone context word ("i aften", "tak for alt") says nothing."""
+    kinds = [hit.tag.kind for hit in hits]
+    return (
+        any(hit.tag.role in (CORE, SOFT, CUE) for hit in hits)
+        or "method" in kinds
+        or kinds.count("goodbye") >= 2
+        or (kinds.count("plan") >= 2 and "time" in kinds)
+    )
+
+
 def detect(text: Normalised, language: str) -> list[Finding]:
-    hits = _PHRASES.find(text)
-    if not any(hit.tag.role in (CORE, SOFT, CUE) or hit.tag.kind == "method" for hit in hits) \
-            and sum(hit.tag.kind == "goodbye" for hit in hits) < 2:
-        return []  # context words alone ("i aften", "tak for alt") say nothing
+    hits = _PHRASES.find(text) + _CUE_WORDS.find(text)
+    counts = _pill_counts(text) if any(ch.isdigit() for ch in text.original) else []
+    if not counts and not _worth_a_look(hits):
+        return []
     message = Message(text, language)
     candidates = _drop_contained([Candidate(hit, hit.tag, hit.tag.kind, hit.tag.role) for hit in hits])
-    phrases = [c for c in candidates if c.role in (CORE, SOFT)] + _combinations(message, candidates)
+    phrases = [c for c in candidates if c.role in (CORE, SOFT)] + _combinations(message, candidates) + counts
     message.phrase_hits = [c.hit for c in phrases]
     kept = [c for c in _drop_contained(phrases) if _keep(message, c)]
     kept_hits = [c.hit for c in kept]
-    context = [c for c in candidates if c.role == CONTEXT and not _overlaps(c.hit, kept_hits)
-               and not message.quotation(c.hit) and not _in_idiom(message, c.hit)]
+    context = [
+        c
+        for c in candidates
+        if c.role == CONTEXT
+        and not _overlaps(c.hit, kept_hits)
+        and not message.quotation(c.hit)
+        and not _in_idiom(message, c.hit)
+    ]
     kept += _context(message, kept, context)
     kept = _not_final_goodbyes(message, kept)
     _history(message, kept)

@@ -1,7 +1,6 @@
 """The contact detector: contact details and personal data in Danish and English teen chat."""
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -340,7 +339,8 @@ def test_a_us_social_security_number_needs_a_possible_area_group_and_serial():
 # --- robustness ------------------------------------------------------------------------------
 
 
-def test_long_runs_of_digits_dots_and_at_signs_do_not_make_the_detector_slow():
+def test_long_runs_of_digits_dots_and_at_signs_are_handled():
+    # Speed is measured in bench/, not here; a pattern that backtracks badly would hang this test.
     nasty = [
         "1 " * 250,
         "1." * 250,
@@ -351,10 +351,8 @@ def test_long_runs_of_digits_dots_and_at_signs_do_not_make_the_detector_slow():
         ("to nul tre " * 50)[:500],
     ]
     for text in nasty:
-        normalised = normalise(text)
-        start = time.perf_counter()
-        detect(normalised, "da")
-        assert time.perf_counter() - start < 0.05, text[:40]
+        for finding in detect(normalise(text), "da"):
+            assert 0 <= finding.start < finding.end <= len(text), text[:40]
 
 
 # --- the sets --------------------------------------------------------------------------------

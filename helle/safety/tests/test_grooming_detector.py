@@ -7,7 +7,6 @@ them, and tell more about new phrasings (see the report in the pull request).
 """
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -382,19 +381,3 @@ def test_an_empty_conversation_has_no_risk():
 # --- Speed ----------------------------------------------------------------------------------
 
 
-def test_detect_takes_well_under_a_millisecond_for_a_500_character_message():
-    # Aim: < 0.1 ms per message (measured in the report). This only guards against a
-    # pattern that suddenly backtracks, with room for slow test machines.
-    text = normalise(
-        (
-            "Hej, jeg har haft en hård uge. Min mor og jeg skændes om skolen, og ingen lytter. "
-            "Du er så sød at svare. Hvor gammel er du? Skriv til mig på snap, og send et billede! "
-        )
-        * 3
-    )
-    assert len(text.original) >= 500
-    detect(text, "da")
-    started = time.perf_counter()
-    for _ in range(200):
-        detect(text, "da")
-    assert (time.perf_counter() - started) / 200 < 0.001

@@ -1,6 +1,5 @@
 """The spam detector: links, repetition, adverts in one message; flooding over several."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -193,19 +192,3 @@ def test_flooding_refuses_mismatched_lists_and_unknown_surfaces():
 # --- Speed ----------------------------------------------------------------------------------
 
 
-def test_detect_takes_well_under_a_millisecond_for_a_500_character_message():
-    # Aim: < 0.1 ms per message (measured in the report); this only guards against a
-    # pattern that suddenly backtracks, with room for slow test machines.
-    text = normalise(
-        (
-            "Hej, jeg har haft en hård uge. Min mor og jeg skændes om skolen, og ingen lytter!! "
-            "Jeg købte en is, men det hjalp ikke. hahahaha. Se www.dr.dk for mere. "
-        )
-        * 4
-    )
-    assert len(text.original) >= 500
-    detect(text, "da")
-    started = time.perf_counter()
-    for _ in range(200):
-        detect(text, "da")
-    assert (time.perf_counter() - started) / 200 < 0.001
