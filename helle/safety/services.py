@@ -78,30 +78,31 @@ def record(assessment: Assessment, *, target, author) -> ReviewItem | None:
         reason = ReviewItem.Reason.HELD
     else:
         reason = ReviewItem.Reason.FLAGGED
-    item = _open_item(
-        target,
-        reason=reason,
-        severity=max(assessment.severity, Severity.LOW),
-        excerpt=assessment.text,
-        findings=assessment.as_record(),
-        author=author,
-        surface=assessment.surface,
-    )
-    record_audit(
-        actor=None,
-        action=f"safety.{reason}",
-        target=item,
-        data={"action": assessment.action.value, "labels": sorted(assessment.labels())},
-    )
-    if decision.alert_staff:
-        send_to_group_on_commit(
-            STAFF_ALERTS_GROUP,
-            {
-                "type": "crisis.alert",
-                "item": item.pk,
-                "surface": assessment.surface,
-            },
+    with transaction.atomic():  # joins the storing service's transaction when there is one
+        item = _open_item(
+            target,
+            reason=reason,
+            severity=max(assessment.severity, Severity.LOW),
+            excerpt=assessment.text,
+            findings=assessment.as_record(),
+            author=author,
+            surface=assessment.surface,
         )
+        record_audit(
+            actor=None,
+            action=f"safety.{reason}",
+            target=item,
+            data={"action": assessment.action.value, "labels": sorted(assessment.labels())},
+        )
+        if decision.alert_staff:
+            send_to_group_on_commit(
+                STAFF_ALERTS_GROUP,
+                {
+                    "type": "crisis.alert",
+                    "item": item.pk,
+                    "surface": assessment.surface,
+                },
+            )
     return item
 
 

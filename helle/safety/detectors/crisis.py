@@ -637,7 +637,7 @@ class SingleWords:
 _ENGLISH_ONLY = {"i", "her"}
 
 
-def _guards(english: bool) -> tuple[SingleWords, Phrases]:
+def _guards() -> tuple[SingleWords, Phrases]:
     """Guard and grammar words of both languages: the language of a short text is often
     misread ("i want to die of embarrassment lol" is taken for Danish), and Danish
     teenagers write English too."""
@@ -654,8 +654,7 @@ def _guards(english: bool) -> tuple[SingleWords, Phrases]:
                     roles[entry.casefold()].add(ABOUT)
         for role, grammar_words in _GRAMMAR[language].items():
             for word in grammar_words.split():
-                if english or word not in _ENGLISH_ONLY or language == "da":
-                    roles.setdefault(word, set()).add(role)
+                roles.setdefault(word, set()).add(role)
         for role, phrases in ((TOLD, _TOLD), (INCITED, _INCITED), (NEGATION, _NEGATING)):
             for phrase in phrases[language]:
                 roles.setdefault(phrase, set()).add(role)
@@ -666,7 +665,7 @@ def _guards(english: bool) -> tuple[SingleWords, Phrases]:
     return SingleWords(single), Phrases([(e, t) for e, t in tagged.items() if e not in single])
 
 
-_GUARD_WORDS = {True: _guards(english=True), False: _guards(english=False)}
+_GUARD_WORDS = _guards()
 
 # --- Sentences, clauses and quotations ---------------------------------------------------------
 
@@ -679,6 +678,19 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 MENTION = "mention"  # a quotation from a song, film or book: nobody's risk
 
 
+# When the language is unknown, a vote of the commonest words decides whether "i" is "I"
+# ("i cant do this anymore") or "in" ("i skolen"). A tie stays unknown.
+_DANISH_VOTES = re.compile(r"(?<!\w)(?:jeg|og|ikke|det|er|at|på|en|med|har|min|mig|der|som|til)(?!\w)")
+_ENGLISH_VOTES = re.compile(
+    r"(?<!\w)(?:the|and|not|is|to|my|me|with|have|that|it|this|don't|dont|cant|im)(?!\w)"
+)
+
+
+def _guess_language(text: str) -> str:
+    danish, english = len(_DANISH_VOTES.findall(text)), len(_ENGLISH_VOTES.findall(text))
+    return "en" if english > danish else "da" if danish > english else ""
+
+
 class Message:
     """One message's grammar and guard words, sentences, clauses and quotations.
 
@@ -689,15 +701,16 @@ class Message:
     def __init__(self, text: Normalised, language: str):
         self.text = text
         self.original = text.original
-        self.language = language if language in LANGUAGES else ""
+        self.language = language if language in LANGUAGES else _guess_language(text.letters.text)
         self.phrase_hits: list[Hit] = []  # the crisis phrases found, once known
 
     @cached_property
     def words(self) -> list[Hit]:
-        single, phrases = _GUARD_WORDS[self.language == "en"]
-        return sorted(
-            single.find(self.text.letters) + phrases.find(self.text, every_view=False), key=_hit_order
-        )
+        single, phrases = _GUARD_WORDS
+        found = single.find(self.text.letters)
+        if self.language != "en":
+            found = [w for w in found if w.tag.text not in _ENGLISH_ONLY]
+        return sorted(found + phrases.find(self.text, every_view=False), key=_hit_order)
 
     @cached_property
     def _by_role(self) -> dict[str, list[Hit]]:
@@ -874,14 +887,33 @@ def _about_a_topic(message: Message, candidate: Candidate) -> bool:
     )
 
 
+_LAUGHTER_REACH = 10  # words: "haha" at the other end of a long message is about something else
+_EVERYDAY_REACH = 8
+
+
+def _near(message: Message, role: str, hit: Hit, reach: int) -> bool:
+    """A word of `role` in the phrase's sentence, at most `reach` words from it."""
+    sentence = message.sentence(hit.start)
+    return any(
+        sentence[0] <= w.start
+        and w.end <= sentence[1]
+        and (_overlaps(w, [hit]) or _words_apart(message, w, hit) <= reach)
+        for w in message.guards(role)
+    )
+
+
+def _laughing(message: Message, hit: Hit) -> bool:
+    return _near(message, LAUGHTER, hit, _LAUGHTER_REACH)
+
+
 def _joking(message: Message, candidate: Candidate) -> bool:
     """Laughing, and either a soft phrase, an everyday thing ("this class is so boring i want
     to die lol") or a condition ("... hvis jeg ikke får pizza 😂"). Laughter alone is not
     enough: "i want to die lol" is how many young people say it and mean it."""
-    if not message.has(LAUGHTER):
-        return False
     hit = candidate.hit
-    if candidate.role == SOFT or message.has(EVERYDAY, *message.sentence(hit.start)):
+    if not _laughing(message, hit):
+        return False
+    if candidate.role == SOFT or _near(message, EVERYDAY, hit, _EVERYDAY_REACH):
         return True
     return any(
         hit.end <= w.start and message.word_count(hit.end, w.start) <= 1 for w in message.guards(CONDITION)
@@ -924,8 +956,11 @@ def _keep(message: Message, candidate: Candidate) -> bool:
     ):
         # "skar mig i køkkenet", "hoppe fra broen ned i vandet", "står på broen og venter på bussen"
         return False
-    if candidate.role == SOFT and message.has(EVERYDAY, hit.start, clause[1]):
-        return False  # "jeg orker ikke mere lektier", "I can't take this class anymore"
+    if candidate.role == SOFT and any(
+        hit.start <= w.start and w.end <= clause[1] and message.word_count(hit.end, w.start) <= 4
+        for w in message.guards(EVERYDAY)
+    ):
+        return False  # "jeg orker ikke mere lektier", "jeg kan ikke mere af det her vejr"
     whose = message.quotation(hit)
     if whose == MENTION:
         return False
@@ -1129,30 +1164,37 @@ def _context(message: Message, kept: list[Candidate], context: list[Candidate]) 
                 )
         elif kinds & NEEDS[c.kind] and not _negated(message, c):
             added.append(Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", label))
+    return added
+
+
+def _pairs(message: Message, context: list[Candidate]) -> list[Candidate]:
+    """Context words that count together when there is no core phrase at all."""
+    added = []
     # A plan word and a means to die, without a word of wanting it ("har gjort klar ...
     # pillerne ligger på mit skrivebord"): a plan. Trains and bridges are everyday, so only
     # the means: pills, a rope, a blade, a gun.
     plans = [c for c in context if c.kind == "plan"]
     means = [c for c in context if c.kind == "method" and _method_name(c.phrase.entry) in LETHAL_MEANS]
-    if not kept and plans and means:
+    if plans and means:
         added += [Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", Label.CRISIS) for c in plans + means]
     # A decision, "doing it" and a time, with no object: "jeg har bestemt mig, jeg gør det
     # efter min fødselsdag". Unsure, so it goes to a human.
     times = [c for c in context if c.kind == "time"]
     apart = [c for c in plans if not _overlaps(c.hit, [o.hit for o in plans if o is not c])]
-    if not kept and len(apart) >= 2 and times:
+    if len(apart) >= 2 and times:
         added += [Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", Label.CRISIS) for c in plans + times]
     # Two farewell phrases are a goodbye by themselves: "tak for alt. farvel".
     goodbyes = [c for c in context if c.kind == "goodbye"]
     entries = {c.phrase.entry for c in goodbyes}
-    if not kept and len(entries) >= 2 and entries - GREETINGS:
+    if len(entries) >= 2 and entries - GREETINGS:
         # "min veninde har givet mig sin yndlingstrøje ... jeg skal huske hende": hers
         theirs = any(_person(message, c) == THIRD for c in goodbyes)
         label = Label.CONCERN if theirs else Label.CRISIS
         added += [
             Candidate(c.hit, c.phrase, "goodbye", CONTEXT, THIRD if theirs else "", label) for c in goodbyes
         ]
-    return added
+    # One finding per span and kind, however many pairs it is in.
+    return list({(c.hit.start, c.hit.end, c.kind): c for c in added}.values())
 
 
 def _not_final_goodbyes(message: Message, candidates: list[Candidate]) -> list[Candidate]:
@@ -1291,10 +1333,10 @@ def _findings(message: Message, candidates: list[Candidate]) -> list[Finding]:
     kinds_of: dict[Label, set[str]] = {}
     for c in candidates:
         kinds_of.setdefault(c.label, set()).add(c.kind)
-    laughing = message.has(LAUGHTER)
     findings = []
     for c in candidates:
         kinds = kinds_of[c.label]
+        laughing = _laughing(message, c.hit)
         score = BASE_SCORE[c.kind] - (0.2 if c.role == SOFT else 0.1 if c.role == CONTEXT else 0)
         score += 0.05 * (len(kinds) - 1)  # thoughts with a plan, a method, a time: surer, and worse
         if laughing:
@@ -1367,7 +1409,7 @@ def detect(text: Normalised, language: str) -> list[Finding]:
         and not message.quotation(c.hit)
         and not _in_idiom(message, c.hit)
     ]
-    kept += _context(message, kept, context)
+    kept += _context(message, kept, context) if kept else _pairs(message, context)
     kept = _not_final_goodbyes(message, kept)
     _history(message, kept)
     return sorted(_findings(message, kept), key=lambda f: (f.start, f.end))

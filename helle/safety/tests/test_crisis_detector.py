@@ -206,6 +206,15 @@ def test_advice_and_questions_to_the_reader_are_not_the_writers_crisis():
     assert not findings("are you suicidal? you can talk to me", "en")
 
 
+def test_run_on_messages_without_full_stops_are_read_clause_by_clause():
+    # Someone else's "ikke", someone else's "her", a football match further on: none of
+    # them belongs to "jeg orker ikke mere" / "i cant do this anymore".
+    text = "min mor forstår mig ikke jeg orker ikke mere og vil ikke være her vi har eksamen i næste uge"
+    assert Label.CRISIS in labels(text, "")
+    text = "i miss her so much i cant do this anymore i dont want to be here we played football after school"
+    assert Label.CRISIS in labels(text, "")
+
+
 def test_being_told_to_kill_oneself_is_harassment_not_the_writers_wish():
     assert Label.CRISIS not in labels("a guy messaged me telling me to hang myself", "en")
 
@@ -414,5 +423,3 @@ def test_worry_about_a_friend_in_the_labelled_set_is_mostly_a_concern(language):
 
 
 # --- Speed ----------------------------------------------------------------------------------------
-
-
