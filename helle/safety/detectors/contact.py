@@ -59,6 +59,7 @@ class _Hit:
     reason: str
 
 
+# Which label each kind belongs to (the evaluation reads this table too).
 _LABEL = {
     "phone": Label.CONTACT,
     "email": Label.CONTACT,
@@ -73,6 +74,7 @@ _LABEL = {
     "iban": Label.PERSONAL_DATA,
     "id_number": Label.PERSONAL_DATA,
 }
+KIND_LABELS = _LABEL
 # What a moderator must act on first. An invitation alone is a question; a number is a way in.
 _SEVERITY = {
     "phone": Severity.HIGH,

@@ -55,20 +55,7 @@ PRESIDIO_NOT_IN_SCOPE = (
     "ZIP_CODE",
     "US_DRIVER_LICENSE",
 )
-KIND_LABEL = {
-    "phone": Label.CONTACT,
-    "email": Label.CONTACT,
-    "url": Label.CONTACT,
-    "handle": Label.CONTACT,
-    "invitation": Label.CONTACT,
-    "ip": Label.CONTACT,
-    "cpr": Label.PERSONAL_DATA,
-    "address": Label.PERSONAL_DATA,
-    "school_and_name": Label.PERSONAL_DATA,
-    "card": Label.PERSONAL_DATA,
-    "iban": Label.PERSONAL_DATA,
-    "id_number": Label.PERSONAL_DATA,
-}
+KIND_LABEL = contact.KIND_LABELS  # one table of which kind belongs to which label
 
 
 @dataclass(frozen=True)
