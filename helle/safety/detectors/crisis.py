@@ -20,7 +20,8 @@ How it decides:
 2. **Combinations** catch what no list can hold: a word of one kind shortly before a word
    of another in one clause ("har så meget lyst til bare at dø", "gider jeg ikke at leve
    mere", "everyone would be happier if I just wasn't around"). See COMBINATIONS; the words
-   are in crisis_cue_<role>.txt.
+   are in crisis_cue_<role>.txt. Ten pills or more in one go ("taget 20 panodil") is a
+   method whatever the words around it.
 3. **Whose risk?** A phrase with "mig selv"/"myself" is the writer's; with "sig
    selv"/"herself" (made from the first-person entries) someone else's. Otherwise the
    nearest person named before it in the sentence decides: "jeg"/"I" or nobody: the writer
@@ -41,8 +42,9 @@ Severity: ideation and self_harm MEDIUM; plan, method, time, goodbye HIGH; histo
 Each span is reported with its kind; the score rises when several kinds occur together.
 
 Speed: every word list is compiled once, at import, into a regular expression shaped as
-a trie that is only tried at word starts. A message without anything to look at costs
-about 0.05 ms for 500 characters; the grammar and guard words are only read when there is.
+a trie and tried only at word starts. A 500-character message with nothing to look at
+costs about 0.05 ms; one with a crisis phrase in it about 0.3-0.4 ms, most of it reading
+the grammar and guard words around the phrase (only done then).
 """
 
 from __future__ import annotations
@@ -229,15 +231,22 @@ class Phrases:
         for number, entry in entries.items():
             for prefix in _prefixes(entry) or ():
                 by_prefix.setdefault(prefix, dict(anywhere))[number] = entry
-        self._namers = {prefix: _longest_first_pattern(group) for prefix, group in by_prefix.items()}
-        self._namer_anywhere = _longest_first_pattern(anywhere or entries)
+        # Compiled when first needed: there are hundreds, and a process meets most of them
+        # soon, but importing the module should not wait for all of them.
+        self._groups = by_prefix
+        self._anywhere = anywhere or entries
+        self._namers: dict[str, re.Pattern] = {}
+
+    def _namer(self, prefix: str) -> re.Pattern:
+        if prefix not in self._namers:
+            self._namers[prefix] = _longest_first_pattern(self._groups.get(prefix, self._anywhere))
+        return self._namers[prefix]
 
     def _name(self, padded: str, m: re.Match) -> re.Match:
         """The longest entry that matches where the trie found one."""
-        namer = self._namers.get(_prefix_at(padded, m.start()), self._namer_anywhere)
-        named = namer.match(padded, m.start())
+        named = self._namer(_prefix_at(padded, m.start())).match(padded, m.start())
         if named is None:  # an entry spelled in a way `_prefixes` did not foresee
-            named = next(filter(None, (n.match(padded, m.start()) for n in self._namers.values())))
+            named = next(filter(None, (self._namer(p).match(padded, m.start()) for p in self._groups)))
         return named
 
     def find(self, text: Normalised, every_view: bool = True) -> list[Hit]:
@@ -637,27 +646,23 @@ class SingleWords:
 _ENGLISH_ONLY = {"i", "her"}
 
 
-def _guards() -> tuple[SingleWords, Phrases]:
-    """Guard and grammar words of both languages: the language of a short text is often
-    misread ("i want to die of embarrassment lol" is taken for Danish), and Danish
-    teenagers write English too."""
+def _guards(language: str) -> tuple[SingleWords, Phrases]:
     roles: dict[str, set[str]] = {}
-    for language in LANGUAGES:
-        for guard in GUARDS + CUES:
-            # The people a writer worries about are third persons: "min veninde", not "min".
-            role = THIRD if guard == OTHERS else guard
-            name = f"crisis_cue_{guard}" if guard in CUES else f"crisis_{guard}"
-            for entry in words(language, name):
-                roles.setdefault(entry.casefold(), set()).add(role)
-                # "opgave om", "writing about": a topic that also says "about"
-                if entry.split()[-1] in _GRAMMAR[language][ABOUT].split():
-                    roles[entry.casefold()].add(ABOUT)
-        for role, grammar_words in _GRAMMAR[language].items():
-            for word in grammar_words.split():
-                roles.setdefault(word, set()).add(role)
-        for role, phrases in ((TOLD, _TOLD), (INCITED, _INCITED), (NEGATION, _NEGATING)):
-            for phrase in phrases[language]:
-                roles.setdefault(phrase, set()).add(role)
+    for guard in GUARDS + CUES:
+        # The people a writer worries about are third persons: "min veninde", not "min".
+        role = THIRD if guard == OTHERS else guard
+        name = f"crisis_cue_{guard}" if guard in CUES else f"crisis_{guard}"
+        for entry in words(language, name):
+            roles.setdefault(entry.casefold(), set()).add(role)
+            # "opgave om", "writing about": a topic that also says "about"
+            if entry.split()[-1] in _GRAMMAR[language][ABOUT].split():
+                roles[entry.casefold()].add(ABOUT)
+    for role, grammar_words in _GRAMMAR[language].items():
+        for word in grammar_words.split():
+            roles.setdefault(word, set()).add(role)
+    for role, phrases in ((TOLD, _TOLD), (INCITED, _INCITED), (NEGATION, _NEGATING)):
+        for phrase in phrases[language]:
+            roles.setdefault(phrase, set()).add(role)
     tagged = {entry: Word(frozenset(r), entry) for entry, r in roles.items()}
     single = {
         e: t for e, t in tagged.items() if " " not in e and "*" not in e and any(ch.isalpha() for ch in e)
@@ -665,7 +670,25 @@ def _guards() -> tuple[SingleWords, Phrases]:
     return SingleWords(single), Phrases([(e, t) for e, t in tagged.items() if e not in single])
 
 
-_GUARD_WORDS = _guards()
+_GUARD_WORDS = {language: _guards(language) for language in LANGUAGES}
+# Guard and grammar words of both languages are read, because the language of a short text
+# is often misread ("i want to die of embarrassment lol" is taken for Danish) and Danish
+# teenagers write English too. A long text's language is read reliably, and reading one
+# language's words there halves the time.
+_LONG_TEXT = 200
+
+
+def _merge(hits: list[Hit]) -> list[Hit]:
+    """One hit per span; a word found in both languages has the roles of both ("lol")."""
+    merged: dict[tuple[int, int], Hit] = {}
+    for hit in hits:
+        if (span := (hit.start, hit.end)) in merged and merged[span].tag != hit.tag:
+            roles = merged[span].tag.roles | hit.tag.roles
+            merged[span] = Hit(*span, Word(roles, hit.tag.text))
+        else:
+            merged.setdefault(span, hit)
+    return sorted(merged.values(), key=_hit_order)
+
 
 # --- Sentences, clauses and quotations ---------------------------------------------------------
 
@@ -680,14 +703,13 @@ MENTION = "mention"  # a quotation from a song, film or book: nobody's risk
 
 # When the language is unknown, a vote of the commonest words decides whether "i" is "I"
 # ("i cant do this anymore") or "in" ("i skolen"). A tie stays unknown.
-_DANISH_VOTES = re.compile(r"(?<!\w)(?:jeg|og|ikke|det|er|at|på|en|med|har|min|mig|der|som|til)(?!\w)")
-_ENGLISH_VOTES = re.compile(
-    r"(?<!\w)(?:the|and|not|is|to|my|me|with|have|that|it|this|don't|dont|cant|im)(?!\w)"
-)
+_DANISH_VOTES = re.compile(r"[\W_](?:jeg|og|ikke|det|er|at|på|en|med|har|min|mig|der|som|til)(?=[\W_])")
+_ENGLISH_VOTES = re.compile(r"[\W_](?:the|and|not|is|to|my|me|with|have|that|it|this|dont|cant|im)(?=[\W_])")
 
 
 def _guess_language(text: str) -> str:
-    danish, english = len(_DANISH_VOTES.findall(text)), len(_ENGLISH_VOTES.findall(text))
+    padded = f" {text} "  # each pattern starts and ends with a separator: only word starts are tried
+    danish, english = len(_DANISH_VOTES.findall(padded)), len(_ENGLISH_VOTES.findall(padded))
     return "en" if english > danish else "da" if danish > english else ""
 
 
@@ -706,11 +728,14 @@ class Message:
 
     @cached_property
     def words(self) -> list[Hit]:
-        single, phrases = _GUARD_WORDS
-        found = single.find(self.text.letters)
+        long_and_known = len(self.original) >= _LONG_TEXT and self.language
+        found: list[Hit] = []
+        for language in (self.language,) if long_and_known else LANGUAGES:
+            single, phrases = _GUARD_WORDS[language]
+            found += single.find(self.text.letters) + phrases.find(self.text, every_view=False)
         if self.language != "en":
             found = [w for w in found if w.tag.text not in _ENGLISH_ONLY]
-        return sorted(found + phrases.find(self.text, every_view=False), key=_hit_order)
+        return _merge(found)
 
     @cached_property
     def _by_role(self) -> dict[str, list[Hit]]:
@@ -1363,6 +1388,7 @@ _PILL_COUNT = re.compile(
     re.IGNORECASE,
 )
 _MANY_PILLS = 10  # an ordinary dose is one or two
+_DIGIT = re.compile(r"\d")
 
 
 def _pill_counts(text: Normalised) -> list[Candidate]:
@@ -1392,7 +1418,7 @@ def _worth_a_look(hits: list[Hit]) -> bool:
 
 def detect(text: Normalised, language: str) -> list[Finding]:
     hits = _PHRASES.find(text) + _CUE_WORDS.find(text)
-    counts = _pill_counts(text) if any(ch.isdigit() for ch in text.original) else []
+    counts = _pill_counts(text) if _DIGIT.search(text.original) else []
     if not counts and not _worth_a_look(hits):
         return []
     message = Message(text, language)

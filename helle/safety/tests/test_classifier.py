@@ -184,8 +184,6 @@ def test_normalised_messages_give_the_same_probabilities_as_their_text(tiny_mode
     assert tiny_model.predict_proba([normalise(t) for t in texts]) == tiny_model.predict_proba(texts)
 
 
-
-
 # --- DKHATE and HateCheck (skipped without ../shared/data) --------------------------------------------
 
 needs_dkhate = pytest.mark.skipif(

@@ -294,10 +294,6 @@ def test_the_rules_reach_their_figures_on_the_own_set():
             assert report[language]["per_kind"][kind]["accuracy"] == 1.0, kind
 
 
-
-
-
-
 def test_patterns_are_compiled_at_import():
     assert isinstance(harassment._TOKEN, re.Pattern)
     assert harassment._VOCABULARIES["da"].anchors

@@ -190,5 +190,3 @@ def test_flooding_refuses_mismatched_lists_and_unknown_surfaces():
 
 
 # --- Speed ----------------------------------------------------------------------------------
-
-
