@@ -14,6 +14,7 @@ from helle.safety.detectors.contact import (
     luhn_valid,
     ssn_valid,
 )
+from helle.safety.evaluation import pii
 from helle.safety.evaluation.pii import OWN_SET, evaluate_own_set, evaluate_presidio, load_own_set
 from helle.safety.findings import Label, Severity
 from helle.safety.normalise import normalise
@@ -402,14 +403,4 @@ def test_presidio_sentences_keep_the_recall_and_precision_we_reached():
             per_kind[kind]["overlap"]["recall"] >= 0.95 and per_kind[kind]["overlap"]["precision"] >= 0.95
         ), kind
     assert result["negatives"]["rate"] <= 0.02
-    assert set(result["not_in_scope"]) <= {
-        "PERSON",
-        "GPE",
-        "ORGANIZATION",
-        "DATE_TIME",
-        "TITLE",
-        "AGE",
-        "NRP",
-        "ZIP_CODE",
-        "US_DRIVER_LICENSE",
-    }
+    assert set(result["not_in_scope"]) <= set(pii.PRESIDIO_NOT_IN_SCOPE)
