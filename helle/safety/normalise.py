@@ -64,6 +64,17 @@ class Normalised:
     def views(self) -> tuple[View, ...]:
         return (self.letters, self.joined) if self.joined.text != self.letters.text else (self.letters,)
 
+    @property
+    def has_spelled_out(self) -> bool:
+        """Letters spelled out one by one somewhere ("s n a p"): detectors that look for them
+        with their own, narrower patterns need not look when this is False."""
+        return self.joined is not self.letters
+
+    @property
+    def has_leet(self) -> bool:
+        """A digit or symbol that can stand for a letter (`LEET`) somewhere in the text."""
+        return self.letters is not self.folded
+
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:

@@ -347,6 +347,12 @@ class _Vocabulary:
                             _Entry(entry.role, entry.text, (variant,), (variant,), entry.directed, fuzzy=True)
                         )
         self.prefix_tuple = tuple(self.prefixes)
+        # A word of the (squeezed) text that starts with one of the prefixes, found in C.
+        self.prefix_start = (
+            re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, sorted(self.prefixes, key=len))) + ")")
+            if self.prefixes
+            else None
+        )
         self.heads = set(self.single) | {a for a, _ in self.pairs} | set(self.loose)
         self.all_words = self.heads | {w for e in entries for w in e.words}
 
@@ -386,15 +392,17 @@ class _Vocabulary:
         """Is `key` a word of some entry (for joining spelled-out letters)?"""
         return key in self.all_words or bool(self.prefix_tuple and key.startswith(self.prefix_tuple))
 
-    def maybe_in(self, text: str) -> bool:
-        """False when no entry can match `text` (the fast path for most messages)."""
-        found = [_squeeze(w) for w in _PLAIN_WORD.findall(text)]
+    def maybe_in(self, text: str, spelled_out: bool = True) -> bool:
+        """False when no entry can match `text` (the fast path for most messages).
+        `spelled_out=False` says the text has no letters spelled out one by one."""
+        squeezed = _SQUEEZE.sub(r"\1", text)  # the same as squeezing word by word
+        found = _PLAIN_WORD.findall(squeezed)
         return (
             not self.anchors.isdisjoint(found)
             or not self.pair_anchors.isdisjoint(pairwise(found))
-            or (bool(self.prefix_tuple) and any(w.startswith(self.prefix_tuple) for w in found))
+            or (self.prefix_start is not None and self.prefix_start.search(squeezed) is not None)
             or "*" in text
-            or _SPELLED.search(text) is not None
+            or (spelled_out and _SPELLED.search(text) is not None)
         )
 
     def uncensor(self, key: str) -> str:
@@ -425,6 +433,8 @@ _VOCABULARIES[""] = _VOCABULARIES["da"]
 
 
 def _view(text: Normalised) -> View:
+    if not text.has_leet:  # no "!", "|" or leet digit anywhere: nothing to put back
+        return text.letters
     folded, letters = text.folded.text, text.letters.text
     bang = "!" in folded or "|" in folded
     run = _LEET_RUN.search(letters)
@@ -440,8 +450,8 @@ def _view(text: Normalised) -> View:
     return View("".join(chars), text.letters.index)
 
 
-def _tokens(text: str, vocabulary: _Vocabulary) -> _Tokens:
-    if "*" in text or _SPELLED.search(text):
+def _tokens(text: str, vocabulary: _Vocabulary, spelled_out: bool = True) -> _Tokens:
+    if "*" in text or (spelled_out and _SPELLED.search(text)):
         return _tokens_slowly(text, vocabulary)
     matches = list(_PLAIN_TOKEN.finditer(text))
     raw = [m.group() for m in matches]
@@ -924,9 +934,11 @@ def _strongest(candidates: list[_Candidate]) -> list[_Candidate]:
 def detect(text: Normalised, language: str) -> list[Finding]:
     view = _view(text)
     vocabulary = _VOCABULARIES.get(language, _VOCABULARIES[""])
-    if not vocabulary.maybe_in(view.text):
+    # The normaliser's spelled-out pattern is wider than ours: where it found none, neither can we.
+    spelled_out = text.has_spelled_out
+    if not vocabulary.maybe_in(view.text, spelled_out):
         return []
-    tokens = _tokens(view.text, vocabulary)
+    tokens = _tokens(view.text, vocabulary, spelled_out)
     hits = _hits(tokens, vocabulary)
     if not hits:
         return []

@@ -17,6 +17,7 @@ phrase lists are read like the grooming lists (plain `Lexicon` entries work unch
 """
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -141,19 +142,25 @@ def _character_run(view, chunk) -> Finding | None:
 
 
 def _repeated_words(view, words_: list[str]) -> list[Finding]:
-    run, longest = 1, 1
-    for previous, word in pairwise(words_):
-        run = run + 1 if word == previous else 1
-        longest = max(longest, run)
+    counts = Counter(words_)  # counted in C; the run below is looked for only when it can exist
+    longest = _longest_run(words_) if counts.most_common(1)[0][1] >= SAME_WORD_IN_A_ROW else 1
     if longest >= SAME_WORD_IN_A_ROW:
         reason = f"the same word {longest} times in a row"
-    elif len(words_) >= MANY_WORDS and len(set(words_)) / len(words_) <= FEW_DIFFERENT:
+    elif len(words_) >= MANY_WORDS and len(counts) / len(words_) <= FEW_DIFFERENT:
         reason = "the same few words repeated over and over"
     else:
         return []
     # Rare, so the exact place is worked out only now: the words' stretch of the text.
     start, end = view.original_span(len(view.text) - len(view.text.lstrip()), len(view.text.rstrip()))
     return [Finding(Label.SPAM, start, end, 0.6, reason, "repetition", Severity.LOW)]
+
+
+def _longest_run(words_: list[str]) -> int:
+    run, longest = 1, 1
+    for previous, word in pairwise(words_):
+        run = run + 1 if word == previous else 1
+        longest = max(longest, run)
+    return longest
 
 
 def _shouting(original: str) -> bool:

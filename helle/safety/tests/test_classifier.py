@@ -20,8 +20,11 @@ DATA = (REPO / ".." / "shared" / "data").resolve()
 DKHATE = DATA / "dkhate" / "train.tsv"
 HATECHECK = DATA / "hatecheck" / "dev.csv"
 
-# The combined system reached 0.8238 macro-F1 on the held-out 15 % (seed 42); allow 0.02.
-DKHATE_COMBINED_REACHED = 0.8238
+# The combined system reached 0.8002 macro-F1 on the held-out 15 % (seed 42; the classifier
+# alone 0.8078); allow 0.02. Out-of-fold on all of DKHATE's training file both the per-word
+# character features and the earlier binary ones reach 0.782, so the 445-text held-out part
+# moves by about that much from one feature definition to the next.
+DKHATE_COMBINED_REACHED = 0.8002
 
 TINY = [
     *[
@@ -175,6 +178,16 @@ def test_active_classifier_loads_the_newest_model_once(settings, tmp_path, tiny_
     assert active_classifier() is first  # cached for the process
     reset_active_classifier()
     assert active_classifier() is not first  # loaded again after a reset
+
+
+def test_a_newer_model_in_an_old_format_is_skipped_not_fatal(settings, tmp_path, tiny_model, fresh_active):
+    settings.DATA_DIR = tmp_path
+    tiny_model.save(module.model_directory_for(tiny_model))
+    newer = module.models_directory() / "29990101T000000Z-from-an-older-helle"
+    tiny_model.save(newer)
+    metadata = json.loads((newer / "metadata.json").read_text())
+    (newer / "metadata.json").write_text(json.dumps(dict(metadata, format="helle-linear-text-classifier/1")))
+    assert active_classifier().version == tiny_model.version
 
 
 def test_normalised_messages_give_the_same_probabilities_as_their_text(tiny_model):

@@ -214,8 +214,10 @@ class Command(BaseCommand):
                 part = result[name]
                 lines += [f"**{name}**: macro-F1 {part['macro_f1']:.3f}", ""]
                 lines += table(["label", "precision", "recall", "F1", "n"], label_rows(part["per_label"]))
+                confusion = part["confusion"]
                 lines += table(
-                    ["gold \\ predicted", "OFF", "NOT"], confusion_rows(("OFF", "NOT"), part["confusion"])
+                    ["gold \\ predicted", *confusion["labels"]],
+                    confusion_rows(confusion["labels"], confusion["matrix"]),
                 )
             self.figures["offensive Danish macro-F1 (DKHATE held-out)"] = max(
                 result[name]["macro_f1"] for name in ("classifier", "combined")
