@@ -95,7 +95,7 @@ WORD_CACHE_SIZE = 100_000
 def word_ngrams(text: str) -> set[str]:
     """Words and pairs of words: "du er grim" -> du, er, grim, "du er", "er grim"."""
     tokens = _WORDS.findall(text)
-    return {*tokens, *(f"{a} {b}" for a, b in pairwise(tokens))}
+    return {*tokens, *map(" ".join, pairwise(tokens))}
 
 
 @lru_cache(maxsize=50_000)
@@ -188,8 +188,9 @@ class _Block:
             found = [t for t in map(self.table.get, word_ngrams(text)) if t is not None]
         else:
             words = set(text.split())
-            cached = self._word_sums
-            found = [cached.get(word) or self._char_sums(word) for word in words]
+            found = list(map(self._word_sums.get, words))
+            if None in found:  # words not seen before: work their sums out once
+                found = [sums or self._char_sums(word) for word, sums in zip(words, found, strict=True)]
         if not found:
             return 0.0
         squares = sum(map(_SQUARE, found))

@@ -71,6 +71,10 @@ def _squeeze(token: str) -> str:
     return _SQUEEZE.sub(r"\1", token)
 
 
+# Words recur from message to message: each is squeezed once.
+_squeeze_word = lru_cache(maxsize=50_000)(_squeeze)
+
+
 def _w(text: str) -> frozenset[str]:
     """A set of grammar words, squeezed like the tokens they are compared with."""
     return frozenset(_squeeze(w) for w in text.split())
@@ -316,6 +320,7 @@ class _Vocabulary:
         self.prefixes: dict[str, list[_Entry]] = {}  # entries whose first word is "word*"
         self.anchors: set[str] = set()  # one-word entries
         self.pair_anchors: set[tuple[str, str]] = set()  # two neighbouring words of each longer entry
+        self.pair_requirements: dict[tuple[str, str], set[frozenset[str]]] = {}  # anchor -> entries' words
         entries = []
         for (role, language), lines in lists.items():
             for line in lines:
@@ -347,14 +352,14 @@ class _Vocabulary:
                             _Entry(entry.role, entry.text, (variant,), (variant,), entry.directed, fuzzy=True)
                         )
         self.prefix_tuple = tuple(self.prefixes)
-        # A word of the (squeezed) text that starts with one of the prefixes, found in C.
-        self.prefix_start = (
-            re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, sorted(self.prefixes, key=len))) + ")")
-            if self.prefixes
-            else None
-        )
         self.heads = set(self.single) | {a for a, _ in self.pairs} | set(self.loose)
+        self.single_or_loose = frozenset(self.single) | frozenset(self.loose)
         self.all_words = self.heads | {w for e in entries for w in e.words}
+        # The letters the entries are written in. For the quick test in `maybe_in` a word is a
+        # run of these (an explicit class is read far faster than "any letter"): a word with
+        # another letter in it can be no entry anyway, so nothing that matters is lost.
+        letters = {ch for w in self.all_words | set(self.prefixes) for ch in w if ch.isalpha()}
+        self.entry_letters = re.compile("[" + "".join(map(re.escape, sorted(letters))) + "]+")
 
     def _add(self, entry: _Entry) -> None:
         head = entry.words[0]
@@ -370,15 +375,18 @@ class _Vocabulary:
             return
         pairs = [p for p in pairwise(entry.words) if not (p[0].endswith("*") or p[1].endswith("*"))]
         if pairs:
-            self.pair_anchors.add(
-                max(
-                    pairs,
-                    key=lambda p: (
-                        sum(w not in _COMMON for w in p),
-                        sum(len(w) for w in p if w not in _COMMON),
-                    ),
-                )
+            anchor = max(
+                pairs,
+                key=lambda p: (
+                    sum(w not in _COMMON for w in p),
+                    sum(len(w) for w in p if w not in _COMMON),
+                ),
             )
+            self.pair_anchors.add(anchor)
+            # Every exact word of the entry must be in the text too ("kan lide" alone is everyday
+            # Danish; "ingen kan lide dig" needs "ingen" and "dig" as well).
+            required = frozenset(w for w in entry.words if not w.endswith("*"))
+            self.pair_requirements.setdefault(anchor, set()).add(required)
         else:
             self.anchors.add(max((w.rstrip("*") for w in entry.words), key=len))
 
@@ -395,15 +403,21 @@ class _Vocabulary:
     def maybe_in(self, text: str, spelled_out: bool = True) -> bool:
         """False when no entry can match `text` (the fast path for most messages).
         `spelled_out=False` says the text has no letters spelled out one by one."""
-        squeezed = _SQUEEZE.sub(r"\1", text)  # the same as squeezing word by word
-        found = _PLAIN_WORD.findall(squeezed)
+        found = list(map(_squeeze_word, self.entry_letters.findall(text)))
         return (
             not self.anchors.isdisjoint(found)
-            or not self.pair_anchors.isdisjoint(pairwise(found))
-            or (self.prefix_start is not None and self.prefix_start.search(squeezed) is not None)
+            or self._pair_entry_possible(found)
+            or (bool(self.prefix_tuple) and any(w.startswith(self.prefix_tuple) for w in set(found)))
             or "*" in text
             or (spelled_out and _SPELLED.search(text) is not None)
         )
+
+    def _pair_entry_possible(self, found: list[str]) -> bool:
+        anchors = self.pair_anchors.intersection(pairwise(found))
+        if not anchors:
+            return False
+        present = set(found)
+        return any(required <= present for anchor in anchors for required in self.pair_requirements[anchor])
 
     def uncensor(self, key: str) -> str:
         """ "f*ck" -> "fuck", "n***er" -> "niger": the known word that fits, of the length closest
@@ -505,15 +519,27 @@ def _spelled(tokens: _Tokens, m: re.Match, text: str, vocabulary: _Vocabulary) -
         _append(tokens, _squeeze(joined), joined, _WORD, letters[skip], letters[-1] + 1)
 
 
+def _starts(keys: list[str], vocabulary: _Vocabulary) -> list[int]:
+    """Token indices where an entry may start. Most tokens are everyday words that begin
+    only longer entries ("jeg", "du"): the word pairs are looked up as pairs, in C."""
+    words = vocabulary.single_or_loose.intersection(keys)
+    pairs = vocabulary.pairs.keys() & set(pairwise(keys))
+    prefixes = vocabulary.prefix_tuple
+    if pairs:
+        words = words | {first for first, _ in pairs}
+    if prefixes:
+        words = words | {k for k in keys if k.startswith(prefixes)}
+    return [i for i, key in enumerate(keys) if key in words] if words else []
+
+
 def _hits(tokens: _Tokens, vocabulary: _Vocabulary) -> list[_Hit]:
     keys, raw, kinds = tokens.keys, tokens.raw, tokens.kinds
     hits = []
-    heads, prefixes = vocabulary.heads, vocabulary.prefix_tuple
     last = len(keys) - 1
-    for i, key in enumerate(keys):
-        if kinds[i] != _WORD or not (key in heads or (prefixes and key.startswith(prefixes))):
+    for i in _starts(keys, vocabulary):
+        if kinds[i] != _WORD:
             continue
-        for entry in vocabulary.candidates(key, keys[i + 1] if i < last else ""):
+        for entry in vocabulary.candidates(keys[i], keys[i + 1] if i < last else ""):
             n = len(entry.words)
             if n == 1:
                 end = i + 1 if entry.role != SAFE or raw[i] == entry.raw[0] else 0

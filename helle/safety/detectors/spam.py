@@ -111,9 +111,11 @@ _RUN = re.compile(r"(\S{1,4}?)\1{9,}")
 
 def _repetition(text: Normalised) -> list[Finding]:
     view = text.folded
-    found = [_character_run(view, chunk) for chunk in _NO_SPACE.finditer(view.text)]
-    found = [f for f in found if f][:1]
     words_ = view.text.split()
+    found = []
+    if words_ and max(map(len, words_)) >= RUN_LENGTH:  # most texts have no such long stretch
+        found = [_character_run(view, chunk) for chunk in _NO_SPACE.finditer(view.text)]
+        found = [f for f in found if f][:1]
     if len(words_) >= SAME_WORD_IN_A_ROW:
         found += _repeated_words(view, words_)
     if _shouting(text.original):
@@ -142,8 +144,9 @@ def _character_run(view, chunk) -> Finding | None:
 
 
 def _repeated_words(view, words_: list[str]) -> list[Finding]:
-    counts = Counter(words_)  # counted in C; the run below is looked for only when it can exist
-    longest = _longest_run(words_) if counts.most_common(1)[0][1] >= SAME_WORD_IN_A_ROW else 1
+    counts = Counter(words_)  # counted in C; a run is looked for only where one can be
+    often = [word for word, n in counts.items() if n >= SAME_WORD_IN_A_ROW]
+    longest = _longest_run(words_) if often and _has_run(words_, often) else 1
     if longest >= SAME_WORD_IN_A_ROW:
         reason = f"the same word {longest} times in a row"
     elif len(words_) >= MANY_WORDS and len(counts) / len(words_) <= FEW_DIFFERENT:
@@ -153,6 +156,12 @@ def _repeated_words(view, words_: list[str]) -> list[Finding]:
     # Rare, so the exact place is worked out only now: the words' stretch of the text.
     start, end = view.original_span(len(view.text) - len(view.text.lstrip()), len(view.text.rstrip()))
     return [Finding(Label.SPAM, start, end, 0.6, reason, "repetition", Severity.LOW)]
+
+
+def _has_run(words_: list[str], candidates: list[str]) -> bool:
+    """Does one of `candidates` come SAME_WORD_IN_A_ROW times in a row? (A substring search.)"""
+    line = f" {' '.join(words_)} "
+    return any(f" {' '.join([word] * SAME_WORD_IN_A_ROW)} " in line for word in candidates)
 
 
 def _longest_run(words_: list[str]) -> int:
