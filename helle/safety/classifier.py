@@ -57,7 +57,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from helle.safety.normalise import Normalised, normalise
+from helle.safety.normalise import Normalised, alphanumeric_words, normalise
 
 FORMAT = "helle-linear-text-classifier/2"  # 2: character n-grams per distinct word
 MODEL_FILE = "model.joblib"
@@ -74,6 +74,8 @@ class TextClassifier(Protocol):
     version: str
 
     def predict_proba(self, texts: list[str]) -> list[dict[str, float]]: ...
+
+    def knows_language(self, language: str) -> bool: ...
 
 
 # --- Features ------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ WORD_CACHE_SIZE = 100_000
 
 def word_ngrams(text: str) -> set[str]:
     """Words and pairs of words: "du er grim" -> du, er, grim, "du er", "er grim"."""
-    tokens = _WORDS.findall(text)
+    tokens = alphanumeric_words(text)  # = _WORDS.findall(text), faster
     return {*tokens, *map(" ".join, pairwise(tokens))}
 
 
@@ -160,6 +162,19 @@ class PerWordCharFeatures:
         return self.vectorizer.idf_
 
 
+@dataclass(frozen=True)
+class Features:
+    """What every model reads from one prepared text, worked out once for all of them."""
+
+    ngrams: set[str]  # word 1–2-grams
+    words: set[str]  # distinct words, for their character n-grams
+
+
+def features(text: str | Normalised) -> Features:
+    prepared = prepare(text)
+    return Features(word_ngrams(prepared), set(prepared.split()))
+
+
 # --- The model's tables ---------------------------------------------------------------------------
 
 
@@ -184,10 +199,13 @@ class _Block:
         return sums
 
     def score(self, text: str) -> float:
+        return self.score_features(features(text))
+
+    def score_features(self, found_in: Features) -> float:
         if self.analyzer == "word":
-            found = [t for t in map(self.table.get, word_ngrams(text)) if t is not None]
+            found = [t for t in map(self.table.get, found_in.ngrams) if t is not None]
         else:
-            words = set(text.split())
+            words = found_in.words
             found = list(map(self._word_sums.get, words))
             if None in found:  # words not seen before: work their sums out once
                 found = [sums or self._char_sums(word) for word, sums in zip(words, found, strict=True)]
@@ -207,6 +225,9 @@ class LinearTextClassifier:
     version: str = "untrained"
     threshold: float = 0.5  # for the positive label, chosen on out-of-fold predictions
     combined_threshold: float | None = None  # the same, when the rules' findings also count
+    # The languages the training data was written in (each at least LANGUAGE_SHARE of it): a
+    # model has nothing to say about a language it never saw, so it is not asked.
+    languages: tuple[str, ...] = ()
     metadata: dict = field(default_factory=dict)
     oof_proba: list[float] | None = field(default=None, repr=False)  # from training; not saved
     _blocks: list[_Block] = field(default_factory=list, repr=False)
@@ -215,9 +236,18 @@ class LinearTextClassifier:
     # -- training --
 
     def train(
-        self, examples: Sequence[tuple[str, str]], *, sources: Iterable[str] = (), tune_threshold: bool = True
+        self,
+        examples: Sequence[tuple[str, str]],
+        *,
+        sources: Iterable[str] = (),
+        tune_threshold: bool = True,
+        max_false_alarms: float | None = None,
     ) -> LinearTextClassifier:
-        """Fit on (text, label) pairs; the labels must be the two of `self.labels`."""
+        """Fit on (text, label) pairs; the labels must be the two of `self.labels`. The
+        threshold is chosen on out-of-fold predictions: for the best macro-F1, or, with
+        `max_false_alarms`, as the lowest one at which at most that share of the negative
+        examples would be called positive (for labels where a miss costs more than a false
+        alarm, like a crisis: the most recall that many false alarms buy)."""
         import sklearn
 
         started = time.perf_counter()
@@ -231,9 +261,14 @@ class LinearTextClassifier:
         pipeline = self._pipeline()
         if tune_threshold and min(y.count(0), y.count(1)) >= 2 * FOLDS:
             self.oof_proba = self._out_of_fold(texts, y)
-            self.threshold = _best_threshold(self.oof_proba, y)
+            self.threshold = (
+                _best_threshold(self.oof_proba, y)
+                if max_false_alarms is None
+                else _threshold_for_false_alarms(self.oof_proba, y, max_false_alarms)
+            )
         pipeline.fit(texts, y)
         self._compile(pipeline)
+        self.languages = _languages_of([t for t, _ in examples])
         digest = hashlib.sha256()
         for text, label in examples:
             digest.update(f"{label}\t{text}\n".encode())
@@ -257,6 +292,10 @@ class LinearTextClassifier:
                 "estimator": "LogisticRegression(class_weight='balanced', solver='liblinear')",
                 "C": self.c,
                 "threshold": self.threshold,
+                "threshold_chosen_for": (
+                    f"at most {max_false_alarms:.0%} false alarms" if max_false_alarms else "best macro-F1"
+                ),
+                "languages": list(self.languages),
                 "seed": SEED,
                 "features_kept": sum(len(b.table) for b in self._blocks),
             },
@@ -312,13 +351,30 @@ class LinearTextClassifier:
 
     # -- prediction --
 
+    @property
+    def task(self) -> str:
+        """What the model looks for: its positive label ("harassment", "crisis")."""
+        return self.labels[1]
+
     def decision(self, prepared: str) -> float:
         """The model's log-odds for the positive label, for a text already `prepare`d."""
-        return self._intercept + sum(block.score(prepared) for block in self._blocks)
+        return self.decision_for(features(prepared))
+
+    def decision_for(self, found_in: Features) -> float:
+        return self._intercept + sum(block.score_features(found_in) for block in self._blocks)
+
+    def proba_for(self, found_in: Features) -> float:
+        """The positive label's probability from features already worked out (the pipeline
+        works them out once for every model)."""
+        z = self.decision_for(found_in)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def positive_proba(self, text: str | Normalised) -> float:
-        z = self.decision(prepare(text))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return self.proba_for(features(text))
+
+    def knows_language(self, language: str) -> bool:
+        """Should the model be asked about a text in `language` ("" = not known)?"""
+        return not self.languages or not language or language in self.languages
 
     def predict_proba(self, texts: list[str] | list[Normalised]) -> list[dict[str, float]]:
         """Probabilities per label. The pipeline, which has normalised each message for the
@@ -355,6 +411,7 @@ class LinearTextClassifier:
             "version": self.version,
             "threshold": self.threshold,
             "combined_threshold": self.combined_threshold,
+            "languages": list(self.languages),
             "intercept": self._intercept,
             "blocks": [(b.analyzer, b.table) for b in self._blocks],
         }
@@ -390,11 +447,22 @@ class LinearTextClassifier:
             version=state["version"],
             threshold=state["threshold"],
             combined_threshold=state["combined_threshold"],
+            languages=tuple(state.get("languages", ())),
             metadata=metadata,
         )
         classifier._intercept = float(state["intercept"])
         classifier._blocks = [_Block(analyzer, table) for analyzer, table in state["blocks"]]
         return classifier
+
+
+LANGUAGE_SHARE = 0.05
+
+
+def _languages_of(texts: Sequence[str]) -> tuple[str, ...]:
+    from helle.safety.language import detect_language
+
+    counts = Counter(filter(None, map(detect_language, texts)))
+    return tuple(sorted(code for code, n in counts.items() if n >= LANGUAGE_SHARE * len(texts)))
 
 
 def _best_threshold(proba: Sequence[float], y: Sequence[int]) -> float:
@@ -410,6 +478,18 @@ def _best_threshold(proba: Sequence[float], y: Sequence[int]) -> float:
     return best
 
 
+def _threshold_for_false_alarms(proba: Sequence[float], y: Sequence[int], share: float) -> float:
+    """The lowest threshold (in steps of 0.01, from 0.05) at which at most `share` of the
+    negative examples reach it."""
+    negatives = sorted((p for p, label in zip(proba, y, strict=True) if not label), reverse=True)
+    allowed = int(share * len(negatives))
+    for step in range(5, 100):
+        t = step / 100
+        if sum(p >= t for p in negatives[: allowed + 1]) <= allowed:
+            return t
+    return 0.99
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -420,21 +500,22 @@ def _sha256(path: Path) -> str:
 
 # --- The model in use ---------------------------------------------------------------------------------
 
-_UNSET = object()
-_active: object = _UNSET
+TASKS = ("harassment", "crisis")  # one model per task, each in its own folder
+_active: dict[str, LinearTextClassifier | None] = {}
 _lock = threading.Lock()
 
 
-def models_directory() -> Path:
+def models_directory(task: str = "harassment") -> Path:
     from django.conf import settings
 
-    return Path(settings.DATA_DIR) / "models" / "safety"
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; one of {TASKS}")
+    return Path(settings.DATA_DIR) / "models" / task
 
 
-def model_directories(root: Path | None = None) -> list[Path]:
+def model_directories(root: Path) -> list[Path]:
     """The model folders under `root`, newest first (folders are named by version, which
     starts with the training time, so the greatest name is the newest)."""
-    root = models_directory() if root is None else root
     if not root.is_dir():
         return []
     return sorted(
@@ -443,41 +524,48 @@ def model_directories(root: Path | None = None) -> list[Path]:
     )
 
 
-def newest_model_directory(root: Path | None = None) -> Path | None:
-    directories = model_directories(root)
+def newest_model_directory(task: str = "harassment") -> Path | None:
+    directories = model_directories(models_directory(task))
     return directories[0] if directories else None
 
 
-def _newest_loadable_model() -> LinearTextClassifier | None:
+def _newest_loadable_model(task: str) -> LinearTextClassifier | None:
     """The newest model this version of helle can read. An older format (after an upgrade)
     or a damaged file is skipped with a warning rather than stopping every post: the rules
     work without a model, and `train_safety_model` makes a new one."""
-    for directory in model_directories():
+    for directory in model_directories(models_directory(task)):
         try:
-            return LinearTextClassifier.load(directory)
+            model = LinearTextClassifier.load(directory)
         except (ValueError, OSError) as error:
             logger.warning("safety model %s skipped: %s", directory.name, error)
+            continue
+        if model.task == task:
+            return model
+        logger.warning("safety model %s skipped: it looks for %s, not %s", directory.name, model.task, task)
     return None
 
 
-def model_directory_for(classifier: LinearTextClassifier, root: Path | None = None) -> Path:
+def model_directory_for(classifier: LinearTextClassifier) -> Path:
     """Where to save a freshly trained model so that `active_classifier` finds it."""
-    return (models_directory() if root is None else root) / classifier.version
+    return models_directory(classifier.task) / classifier.version
 
 
-def active_classifier() -> TextClassifier | None:
-    """The newest model under settings.DATA_DIR/models/safety, loaded once per process;
-    None when there is none (the rules still work)."""
-    global _active
-    if _active is _UNSET:
+def active_classifier(task: str = "harassment") -> LinearTextClassifier | None:
+    """The newest model for `task` under settings.DATA_DIR/models/<task>, loaded once per
+    process; None when there is none (the rules still work)."""
+    if task not in _active:
         with _lock:
-            if _active is _UNSET:
-                _active = _newest_loadable_model()
-    return _active  # type: ignore[return-value]
+            if task not in _active:
+                _active[task] = _newest_loadable_model(task)
+    return _active[task]
+
+
+def active_classifiers() -> dict[str, LinearTextClassifier]:
+    """Every task's model that exists, by task."""
+    return {task: model for task in TASKS if (model := active_classifier(task)) is not None}
 
 
 def reset_active_classifier() -> None:
-    """Forget the loaded model (tests; after training a new one)."""
-    global _active
+    """Forget the loaded models (tests; after training a new one)."""
     with _lock:
-        _active = _UNSET
+        _active.clear()

@@ -12,10 +12,11 @@ four or more everyday words all point to Danish or all to English, that settles 
 lingua (most messages, and a third of the time of assess()).
 """
 
-import re
 from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
+
+from helle.safety.normalise import letter_words
 
 SAMPLE_LENGTH = 120
 MIN_LETTERS = 12
@@ -51,12 +52,11 @@ _ENGLISH_WORDS = frozenset(
     "i and not the is to on a with have you me my what so they we can there she he "
     "also very just how why something someone or because it was".split()
 )
-_WORD = re.compile(r"[^\W\d_]+")
 _DECISIVE = 4
 
 
 def _by_common_words(sample: str) -> str:
-    words = _WORD.findall(sample.casefold())
+    words = letter_words(sample.casefold())
     danish = sum(w in _DANISH_WORDS for w in words)
     english = sum(w in _ENGLISH_WORDS for w in words)
     if danish >= _DECISIVE and danish >= 3 * english:

@@ -78,6 +78,7 @@ class PolicyRule(models.Model):
 class ModelVersion(models.Model):
     """A trained safety classifier, with its evaluation kept beside it."""
 
+    task = models.CharField(max_length=32, default="harassment")  # what it looks for
     version = models.CharField(max_length=80, unique=True)
     path = models.CharField(max_length=500)
     trained_at = models.DateTimeField(default=clock.now)
@@ -254,6 +255,18 @@ class StatementOfReasons(models.Model):
 
     def __str__(self) -> str:
         return f"statement {self.pk}"
+
+    # What the member reads: worded again in the language they read it in. The fields above
+    # keep what was sent, as the record.
+    def decision(self) -> str:
+        from helle.safety.wording import decision_text
+
+        return decision_text(self.sanction.kind, self.sanction.ends_at)
+
+    def house_rule_wording(self) -> str:
+        from helle.safety.wording import house_rule_text
+
+        return house_rule_text(self.house_rule) or self.house_rule_text
 
 
 class Appeal(models.Model):

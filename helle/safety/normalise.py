@@ -184,6 +184,35 @@ def _join_spelled_out(view: View) -> View:
     return View("".join(chars), tuple(index))
 
 
+_ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def alphanumeric_words(text: str) -> list[str]:
+    """The same as re.findall(r"[^\\W_]+", text), several times faster: `[^\\W_]` is exactly
+    what str.isalnum() accepts, so the white-space-separated pieces that are alphanumeric
+    through and through are words as they are; only the others are searched."""
+    words: list[str] = []
+    for piece in text.split():
+        if piece.isalnum():
+            words.append(piece)
+        else:
+            words += _ALPHANUMERIC_RUN.findall(piece)
+    return words
+
+
+def letter_words(text: str) -> list[str]:
+    """The same as re.findall(r"[^\\W\\d_]+", text), faster, in the same way: a piece that
+    str.isalpha() accepts is one word (every letter is in the class); the rest is searched."""
+    words: list[str] = []
+    for piece in text.split():
+        if piece.isalpha():
+            words.append(piece)
+        else:
+            words += _LETTER_RUN.findall(piece)
+    return words
+
+
 def normalise(text: str) -> Normalised:
     folded = _fold(text)
     letters = _unleet(folded)

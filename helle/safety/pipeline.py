@@ -23,8 +23,6 @@ from helle.safety.normalise import Normalised, normalise
 from helle.safety.policy import DEFAULT_RULES, Action, Decision, Rule, RuleBook, Surface, decide
 
 DETECTORS = (contact.detect, crisis.detect, harassment.detect, grooming.detect, spam.detect)
-# The classifier adds a finding only when it is fairly sure and the rules found nothing.
-CLASSIFIER_THRESHOLD = 0.8
 MASK = "•••"
 # Watched words and policy rules are read from the database at most this often per process.
 RELOAD_SECONDS = 5.0
@@ -178,7 +176,22 @@ def _load_settings(version: str) -> None:
         )
         for w in WatchedWord.objects.filter(is_active=True)
     ]
+    _allow_help_lines()
     _settings.version = version
+
+
+def _allow_help_lines() -> None:
+    """The help lines the site shows may be named in any text: their numbers and sites are no
+    contact details to hide."""
+    from urllib.parse import urlsplit
+
+    from helle.core.models import HelpLine
+
+    lines = HelpLine.objects.filter(is_active=True).values_list("phone", "sms", "website")
+    contact.allow(
+        domains={urlsplit(website).hostname or "" for _, _, website in lines if website},
+        phone_numbers={number for phone, sms, _ in lines for number in (phone, sms) if number},
+    )
 
 
 @dataclass(frozen=True)
@@ -243,27 +256,42 @@ def _watched_findings(text: Normalised, language: str, surface: str, watched) ->
 # --- The pipeline ---------------------------------------------------------------------------
 
 
-def _classifier_findings(text: Normalised, findings: list[Finding]) -> tuple[list[Finding], str]:
-    model = classifiers.active_classifier()
-    if model is None:
+# What each model adds, and when: only where the rules found nothing of that label, and only
+# when the model is fairly sure. The harassment model's bar is fixed (a flag for review costs a
+# moderator's time); the crisis model's is its own, chosen for recall when it was trained.
+HARASSMENT_THRESHOLD = 0.8
+_MODEL_REASONS = {
+    "harassment": "the classifier finds it offensive",
+    "crisis": "the classifier reads it as the writer being in crisis",
+}
+_MODEL_SEVERITY = {"harassment": Severity.LOW, "crisis": Severity.MEDIUM}
+
+
+def _classifier_findings(
+    text: Normalised, language: str, findings: list[Finding]
+) -> tuple[list[Finding], str]:
+    models = classifiers.active_classifiers()
+    if not models:
         return [], ""
-    if any(f.label is Label.HARASSMENT for f in findings):
-        return [], model.version
-    probabilities = model.predict_proba([text])[0]  # takes the normalised text as it is
-    score = probabilities.get("harassment", 0.0)
-    if score < CLASSIFIER_THRESHOLD:
-        return [], model.version
-    return [
-        Finding(
-            Label.HARASSMENT,
-            0,
-            len(text.original),
-            score,
-            "the classifier finds it offensive",
-            kind="model",
-            severity=Severity.LOW,
-        )
-    ], model.version
+    found_labels = {f.label for f in findings}
+    features = None  # worked out once, for every model that is asked
+    added = []
+    for task, model in models.items():
+        label = Label(task)
+        if label in found_labels or not model.knows_language(language):
+            continue
+        if label is Label.CRISIS and Label.CONCERN in found_labels:
+            continue  # the rules found it is about someone else
+        features = features or classifiers.features(text)
+        score = model.proba_for(features)
+        if score >= _threshold(task, model):
+            reason, severity = _MODEL_REASONS[task], _MODEL_SEVERITY[task]
+            added.append(Finding(label, 0, len(text.original), score, reason, "model", severity))
+    return added, "; ".join(f"{task} {model.version}" for task, model in models.items())
+
+
+def _threshold(task: str, model) -> float:
+    return model.threshold if task == "crisis" else HARASSMENT_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -305,7 +333,7 @@ def assess(text: str, *, surface: str, author=None, context: ConversationContext
     for detect in DETECTORS:
         findings.extend(detect(normalised, language))
     findings.extend(_watched_findings(normalised, language, surface, settings.watched))
-    model_findings, model_version = _classifier_findings(normalised, findings)
+    model_findings, model_version = _classifier_findings(normalised, language, findings)
     findings.extend(model_findings)
     findings.sort(key=lambda f: (f.start, -f.severity))
     trust_level = getattr(author, "trust_level", 0) if author is not None else 0

@@ -4,13 +4,11 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
 
 from helle.core import clock
 from helle.core.events import STAFF_ALERTS_GROUP, send_to_group_on_commit, send_to_member_on_commit
 from helle.core.services import record_audit
-from helle.identity.selectors import current_house_rules
-from helle.safety import pipeline, policies, reviewables, selectors
+from helle.safety import pipeline, policies, reviewables, selectors, wording
 from helle.safety.findings import Label, Severity
 from helle.safety.models import (
     Appeal,
@@ -241,29 +239,6 @@ def decide(
 SANCTION_DEFAULT_DAYS = {Sanction.Kind.SILENCE: 3, Sanction.Kind.SUSPEND: 14}
 
 
-def _decision_text(kind: str, ends_at) -> str:
-    texts = {
-        Sanction.Kind.WARN: _("You have been given a warning."),
-        Sanction.Kind.HIDE_CONTENT: _("Something you wrote has been hidden."),
-        Sanction.Kind.SILENCE: _("You cannot write for a while."),
-        Sanction.Kind.SUSPEND: _("Your account is paused for a while."),
-        Sanction.Kind.BAN: _("Your account has been closed."),
-    }
-    text = str(texts[kind])
-    if ends_at:
-        text += " " + _("It ends on %(date)s.") % {"date": ends_at.date().isoformat()}
-    return text
-
-
-def _rule_text(number: int | None) -> str:
-    if not number:
-        return ""
-    rules = current_house_rules()
-    body = next((t.body for t in rules.texts.all() if t.language == "da"), "") if rules else ""
-    lines = [line for line in body.splitlines() if line.strip().startswith(f"{number}.")]
-    return lines[0].strip() if lines else ""
-
-
 def sanction(
     *,
     moderator,
@@ -303,10 +278,10 @@ def sanction(
         StatementOfReasons.objects.create(
             member=member,
             sanction=given,
-            decision_text=_decision_text(kind, ends_at),
+            decision_text=wording.decision_text(kind, ends_at),
             content_excerpt=item.excerpt if item else "",
             house_rule=house_rule,
-            house_rule_text=_rule_text(house_rule),
+            house_rule_text=wording.house_rule_text(house_rule, "da"),
             facts=reason,
             automated_detection=detected_automatically,
             automated_decision=automated,

@@ -31,10 +31,20 @@ from helle.safety.lexicon import entry_pattern
 from helle.safety.lists import both
 from helle.safety.normalise import Normalised, View, _unleet
 
-# Domains and phone numbers that may be shared: the site's own, help lines. Empty for now; the
-# site will fill them (a domain matches itself and its subdomains; phone numbers are digits only).
-ALLOWED_DOMAINS: frozenset[str] = frozenset()
+# Domains and phone numbers that may be shared: help lines and public services. A domain
+# matches itself and its subdomains; phone numbers are digits only. The list file (shared with
+# the spam detector) gives the domains; the pipeline adds the help lines the site shows
+# (`allow()`), so a member can point another to Livslinien or Børnetelefonen.
+LISTED_DOMAINS = frozenset(d.casefold() for d in both("spam_allowed_domains"))
+ALLOWED_DOMAINS: frozenset[str] = LISTED_DOMAINS
 ALLOWED_PHONE_NUMBERS: frozenset[str] = frozenset()
+
+
+def allow(domains: set[str], phone_numbers: set[str]) -> None:
+    """Allow these domains (besides the listed ones) and phone numbers from now on."""
+    global ALLOWED_DOMAINS, ALLOWED_PHONE_NUMBERS
+    ALLOWED_DOMAINS = LISTED_DOMAINS | {d.casefold().removeprefix("www.") for d in domains if d}
+    ALLOWED_PHONE_NUMBERS = frozenset(filter(None, ("".join(filter(str.isdigit, n)) for n in phone_numbers)))
 
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"

@@ -20,8 +20,10 @@ How it decides:
 2. **Combinations** catch what no list can hold: a word of one kind shortly before a word
    of another in one clause ("har så meget lyst til bare at dø", "gider jeg ikke at leve
    mere", "everyone would be happier if I just wasn't around"). See COMBINATIONS; the words
-   are in crisis_cue_<role>.txt. Ten pills or more in one go ("taget 20 panodil") is a
-   method whatever the words around it.
+   are in crisis_cue_<role>.txt. A wish and a death word further apart in one sentence
+   ("har lyst til bare at lægge mig ned og dø") count too, as a soft phrase, unless a
+   time, condition or question word stands between ("want to eat pizza until i die"). Ten
+   pills or more in one go ("taget 20 panodil") is a method whatever the words around it.
 3. **Whose risk?** A phrase with "mig selv"/"myself" is the writer's; with "sig
    selv"/"herself" (made from the first-person entries) someone else's. Otherwise the
    nearest person named before it in the sentence decides: "jeg"/"I" or nobody: the writer
@@ -430,6 +432,7 @@ _CUE_WORDS = Phrases(_vocabulary(cues=True))
 FIRST, THIRD, YOU, GENERIC = "first", "third", "you", "generic"
 PERSONS = (FIRST, THIRD, YOU, GENERIC)
 NEGATION, BREAK, ABOUT, CONDITION, CONJUNCTION = "negation", "break", "about", "condition", "conjunction"
+TEMPORAL = "temporal"  # "indtil", "before", "how": "want to eat pizza until i die" is no wish to die
 TOLD = "told"  # "hun skrev til mig", "she told me": the "me" here is not who the sentence is about
 INCITED = "incited"  # "told me to", "sagde jeg skulle": someone else's words, a harassment matter
 
@@ -448,6 +451,7 @@ _GRAMMAR = {
         ABOUT: "om omkring angående",
         CONDITION: "hvis",
         CONJUNCTION: "og men fordi eller",
+        TEMPORAL: "indtil før inden når efter hvorfor hvordan hvad",
     },
     "en": {
         FIRST: "i i'm im i'd i've ive i'll me myself",
@@ -462,6 +466,7 @@ _GRAMMAR = {
         ABOUT: "about on regarding",
         CONDITION: "if",
         CONJUNCTION: "and but because cause cuz coz bc or so",
+        TEMPORAL: "until till before when after why how what whether",
     },
 }
 # Someone telling the writer something: whose words follow is the one who told.
@@ -875,6 +880,8 @@ def _negated(message: Message, candidate: Candidate) -> bool:
     hit = candidate.hit
     if any(NEGATION in w.tag.roles for w in _gap_words(message, candidate)):
         return True
+    if any(w.start == hit.start for w in message.guards(BREAK)):
+        return False  # "jeg ved ikke [om jeg overlever natten]": the doubt is the phrase
     clause_start, _ = message.clause(hit.start)
     for w in message.guards(NEGATION):
         if w.start >= hit.start:
@@ -970,6 +977,16 @@ def _incited(message: Message, hit: Hit) -> bool:
     return False
 
 
+def _accident_in_sentence(message: Message, hit: Hit) -> bool:
+    """An accident word in the sentence, not counting one inside a means at hand ("sidder
+    med pillerne [i hånden]" is not "skar mig i hånden")."""
+    start, end = message.sentence(hit.start)
+    ready = message.guards(READY)
+    return any(
+        start <= w.start and w.end <= end and not _overlaps(w, ready) for w in message.guards(ACCIDENT)
+    )
+
+
 def _keep(message: Message, candidate: Candidate) -> bool:
     """Decide whose a core or soft phrase is, and whether it is meant at all."""
     hit, phrase = candidate.hit, candidate.phrase
@@ -977,7 +994,7 @@ def _keep(message: Message, candidate: Candidate) -> bool:
     if _in_idiom(message, hit) or message.has(LYRICS, *clause):
         return False
     if (candidate.kind == "self_harm" and message.has(ACCIDENT, *clause)) or (
-        candidate.kind == "method" and message.has(ACCIDENT, *message.sentence(hit.start))
+        candidate.kind == "method" and _accident_in_sentence(message, hit)
     ):
         # "skar mig i køkkenet", "hoppe fra broen ned i vandet", "står på broen og venter på bussen"
         return False
@@ -1041,7 +1058,7 @@ CLAUSE, SENTENCE = "clause", "sentence"
 # (first, second, most words between, where, kind, role of the combination)
 COMBINATIONS = (
     (DESIRE, "death", 4, CLAUSE, "ideation", CORE),  # "har lyst til at dø", "i wish i could just die"
-    (DESIRE, "not_wake", 3, CLAUSE, "ideation", CORE),  # "håber bare jeg ikke vågner"
+    (DESIRE, "not_wake", 5, CLAUSE, "ideation", CORE),  # "ønsker jeg bare at jeg ikke vågner"
     (DESIRE, "disappear", 4, CLAUSE, "ideation", SOFT),  # "lyst til bare at forsvinde", "want peace forever"
     (THOUGHT, "suicide", 3, CLAUSE, "ideation", CORE),  # "tanker om selvmord", "talking about suicide"
     (THOUGHT, "death", 3, CLAUSE, "ideation", SOFT),  # "tanken om at dø", "drømmer jeg om at være død"
@@ -1060,6 +1077,11 @@ COMBINATIONS = (
     (AT, "method", 3, CLAUSE, "method", SOFT),  # "står oppe på broen", "standing on the bridge"
     (HOLDING, "means", 5, CLAUSE, "method", SOFT),  # "sidder på badeværelset med en kniv"
 )
+# Looser: a wish and a death word further apart in one sentence, across "og"/"and" ("har så
+# meget lyst til bare at lægge mig ned og dø"). Tried only where no combination above has
+# found the death word, and never across a time or condition word ("want to eat pizza
+# until i die") or a break word.
+LOOSE_COMBINATIONS = ((DESIRE, "death", 8, SENTENCE, "ideation", SOFT),)
 _METHOD_REACH = 8  # words between "springe" and "taget" in one sentence
 
 
@@ -1105,8 +1127,13 @@ def _combinations(message: Message, candidates: list[Candidate]) -> list[Candida
     markers = _markers(message, candidates)
     cue_phrases = {c.hit: c.phrase for c in candidates if c.role in (CUE, CONTEXT)}
     found = []
-    for first_role, second_role, reach, where, kind, role in COMBINATIONS:
+    for number, (first_role, second_role, reach, where, kind, role) in enumerate(
+        COMBINATIONS + LOOSE_COMBINATIONS
+    ):
+        loose = number >= len(COMBINATIONS)
         for second in markers.get(second_role, ()):
+            if loose and (_overlaps(second, [c.hit for c in found]) or _in_idiom(message, second)):
+                continue  # "[vil] se netflix [til jeg dør]"
             area = message.clause(second.start) if where == CLAUSE else message.sentence(second.start)
             firsts = [
                 f
@@ -1121,6 +1148,15 @@ def _combinations(message: Message, candidates: list[Candidate]) -> list[Candida
             if _overlaps(first, listed) or _overlaps(second, listed):
                 continue  # a listed phrase says it already, and with a tighter span
             if first_role != WILL_NOT and _blocked(message, first.end, second.start, first_role):
+                continue
+            if loose and (
+                any(message.has(r, first.end, second.start) for r in (CONDITION, TEMPORAL))
+                or any(
+                    first.end <= w.start and w.end <= second.start
+                    for w in message.people
+                    if w.tag.person == GENERIC
+                )
+            ):
                 continue
             phrases = [cue_phrases[h] for h in (first, second) if h in cue_phrases]
             who = SELF if any(p.who == SELF for p in phrases) else ANYONE  # "hvis jeg ikke var her"
@@ -1205,15 +1241,23 @@ def _pairs(message: Message, context: list[Candidate]) -> list[Candidate]:
     # A decision, "doing it" and a time, with no object: "jeg har bestemt mig, jeg gør det
     # efter min fødselsdag". Unsure, so it goes to a human.
     times = [c for c in context if c.kind == "time"]
-    apart = [c for c in plans if not _overlaps(c.hit, [o.hit for o in plans if o is not c])]
-    if len(apart) >= 2 and times:
+    # "[jeg har besluttet] mig": overlapping plan phrases are one; two apart are two.
+    groups, group_end = 0, -1
+    for c in sorted(plans, key=lambda c: c.hit.start):
+        if c.hit.start >= group_end:
+            groups += 1
+        group_end = max(group_end, c.hit.end)
+    if groups >= 2 and times:
         added += [Candidate(c.hit, c.phrase, c.kind, CONTEXT, "", Label.CRISIS) for c in plans + times]
     # Two farewell phrases are a goodbye by themselves: "tak for alt. farvel".
     goodbyes = [c for c in context if c.kind == "goodbye"]
     entries = {c.phrase.entry for c in goodbyes}
     if len(entries) >= 2 and entries - GREETINGS:
         # "min veninde har givet mig sin yndlingstrøje ... jeg skal huske hende": hers
-        theirs = any(_person(message, c) == THIRD for c in goodbyes)
+        # "har givet min kat til min søster": "min" makes it the writer's own
+        theirs = all(c.phrase.who != SELF for c in goodbyes) and any(
+            _person(message, c) == THIRD for c in goodbyes
+        )
         label = Label.CONCERN if theirs else Label.CRISIS
         added += [
             Candidate(c.hit, c.phrase, "goodbye", CONTEXT, THIRD if theirs else "", label) for c in goodbyes

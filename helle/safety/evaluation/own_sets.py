@@ -16,28 +16,66 @@ from helle.safety.normalise import normalise
 
 SETS = Path(__file__).resolve().parent / "sets"
 CRISIS_LABELS = ("crisis", "concern_for_other", "none")
+# What the crisis model learns from: sentences written for training, and our evaluation set
+# of the rules. Never the held-out set (sets/crisis_heldout.jsonl): it measures the model.
+TRAINING = Path(__file__).resolve().parents[1] / "training"
+CRISIS_TRAINING_FILES = (TRAINING / "crisis.jsonl", SETS / "crisis.jsonl")
+CRISIS_HELDOUT = SETS / "crisis_heldout.jsonl"
 
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def crisis_prediction(text: str) -> str:
-    labels = {f.label for f in crisis.detect(normalise(text), detect_language(text))}
+def crisis_training_examples(paths) -> list[tuple[str, str]]:
+    """(text, "crisis" | "none") from crisis sets: worry about someone else is not the
+    writer's own crisis, so it counts as "none" here (the rules tell it apart)."""
+    return [
+        (row["text"], "crisis" if row["label"] == "crisis" else "none")
+        for path in paths
+        for row in read_jsonl(Path(path))
+    ]
+
+
+# The crisis model's bar: the lowest at which at most 3 % of harmless training texts (out of
+# fold) would alert staff. Issue 4 allows at most 5 % on harmless look-alikes, rules included.
+CRISIS_FALSE_ALARMS = 0.03
+
+
+def train_crisis_model(extra: list[tuple[str, str]] = (), sources: list[str] | None = None):
+    """The crisis model: our training sentences (and `extra` examples, e.g. from moderators'
+    decisions), its bar set for at most CRISIS_FALSE_ALARMS false alarms."""
+    from helle.safety.classifier import LinearTextClassifier
+
+    examples = crisis_training_examples(CRISIS_TRAINING_FILES) + list(extra)
+    sources = sources or [f"{p.parent.name}/{p.name}" for p in CRISIS_TRAINING_FILES]
+    return LinearTextClassifier(labels=("none", "crisis")).train(
+        examples, sources=sources, max_false_alarms=CRISIS_FALSE_ALARMS
+    )
+
+
+def crisis_prediction(text: str, model=None) -> str:
+    """What the rules say, and, when `model` (a crisis classifier) is given, what the pipeline
+    says: the model is asked only when the rules found neither crisis nor concern."""
+    language = detect_language(text)
+    labels = {f.label for f in crisis.detect(normalise(text), language)}
     if Label.CRISIS in labels:
         return "crisis"
     if Label.CONCERN in labels:
         return "concern_for_other"
+    if model is not None and model.knows_language(language) and model.positive_proba(text) >= model.threshold:
+        return "crisis"
     return "none"
 
 
-def evaluate_crisis(path: Path = SETS / "crisis.jsonl") -> dict:
+def evaluate_crisis(path: Path = SETS / "crisis.jsonl", model=None) -> dict:
     rows = read_jsonl(path)
     result = {}
     for language in ("da", "en"):
         subset = [r for r in rows if r["lang"] == language]
         gold = [r["label"] for r in subset]
-        predicted = [crisis_prediction(r["text"]) for r in subset]
+        predicted = [crisis_prediction(r["text"], model) for r in subset]
+        # The held-out set marks every harmless text hard; our own set also has plain ones.
         hard = [
             (r, p) for r, p in zip(subset, predicted, strict=True) if r["label"] == "none" and r.get("hard")
         ]
@@ -64,6 +102,9 @@ def _conversation(row: dict) -> list[grooming.ConversationMessage]:
         grooming.ConversationMessage(authors[m["author"]], m.get("age_band", ""), m["text"])
         for m in row["messages"]
     ]
+
+
+GROOMING_HELDOUT = SETS / "grooming_heldout.jsonl"
 
 
 def evaluate_grooming(path: Path = SETS / "grooming.jsonl") -> dict:

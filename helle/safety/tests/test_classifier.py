@@ -252,3 +252,19 @@ def test_the_rules_on_hatecheck_keep_counter_speech_and_reclaimed_words_apart():
         assert functionality[name]["accuracy"] >= 0.97, name
     assert functionality["slur_reclaimed_nh"]["accuracy"] >= 0.9
     assert functionality["slur_h"]["accuracy"] >= 0.75
+
+
+def test_a_model_knows_the_languages_it_was_trained_on(tiny_model):
+    assert tiny_model.languages == ("da", "en")
+    danish_only = LinearTextClassifier().train(
+        [(t, label) for t, label in TINY if _danish(t)], tune_threshold=False
+    )
+    assert danish_only.languages == ("da",)
+    assert danish_only.knows_language("da") and danish_only.knows_language("")
+    assert not danish_only.knows_language("en")
+
+
+def _danish(text: str) -> bool:
+    from helle.safety.language import detect_language
+
+    return detect_language(text) == "da"

@@ -384,6 +384,86 @@ def test_a_span_points_at_the_original_characters(text, language, written):
 # --- The labelled set ----------------------------------------------------------------------------
 
 
+# --- Phrasing families: generalising beyond fixed sentences -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a wish and a death word far apart in one sentence, across "og"/"and"
+        ("har så meget lyst til bare at lægge mig ned og dø", "da"),
+        ("i really want to just lie down and die", "en"),
+        # a wish not to wake, with the subject repeated
+        ("nogle gange ønsker jeg bare at jeg ikke vågner i morgen", "da"),
+        # doubt that is the phrase itself, not a negation of it
+        ("jeg ved ikke om jeg overlever natten", "da"),
+        ("i don't think i'll make it through the night", "en"),
+        # inverted Danish word order, still, relapse, deeper
+        ("har været clean i 3 måneder men i går skar jeg igen", "da"),
+        ("jeg skærer stadig, bare på benene nu", "da"),
+        ("i relapsed last night after 4 months clean", "en"),
+        ("i cut deeper than usual last night", "en"),
+        ("jeg har kradset mine arme til blods igen", "da"),
+        ("i scratched my arms until they bled again", "en"),
+        # burden and "should not be alive"
+        ("min familie ville klare sig fint uden mig", "da"),
+        ("i feel like i shouldn't be living", "en"),
+        ("i'm tired of existing", "en"),
+        # a plan in pieces: a decision, "doing it", a day
+        ("jeg har besluttet mig, jeg gør det på lørdag", "da"),
+        ("i've been planning how i'd do it", "en"),
+        ("i've picked a date", "en"),
+        # a means at hand
+        ("jeg sidder med pillerne i hånden", "da"),
+        ("i feel like walking into traffic", "en"),
+        # goodbyes in pieces
+        ("jeg har givet min kat til min søster og ryddet mit værelse, jeg er klar", "da"),
+        ("hvis jeg ikke skriver i morgen så ved i hvorfor", "da"),
+        ("by the time you read this i'll be gone", "en"),
+        ("tror ikke jeg er her meget længere", "da"),
+        ("i don't think i'll be around much longer", "en"),
+    ],
+)
+def test_new_phrasing_families_are_the_writers_crisis(text, language):
+    assert Label.CRISIS in labels(text, language), text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("my sister posted a goodbye message on insta and isn't answering her phone", "en"),
+        ("she wrote that tonight is her last night", "en"),
+        ("my mate keeps talking about ending it", "en"),
+    ],
+)
+def test_new_phrasing_about_a_friend_is_a_concern(text, language):
+    assert labels(text, language) == {Label.CONCERN}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("jeg vil gerne bare lægge mig ned og se netflix til jeg dør af kedsomhed", "da"),
+        ("i really want to just lie down and watch movies until i die of boredom", "en"),
+        ("jeg har sat en dato for min fødselsdagsfest", "da"),
+        ("we've set a date for the party", "en"),
+        ("min mormor klarer sig fint uden mig i weekenden", "da"),
+        ("tror ikke jeg er her meget længere i dag, skal hjem og spise", "da"),
+        ("i don't think i'll be around much longer today, gotta go eat", "en"),
+        ("hvis jeg ikke skriver i morgen er det fordi jeg er til fødselsdag", "da"),
+        ("i'll be gone for two weeks, thanks for everything", "en"),
+        ("got my hair cut again today", "en"),
+        ("jeg kan ikke mere med den her varme", "da"),
+        ("jeg ville ønske jeg kunne forsvinde fra den her time", "da"),
+        ("jeg har lyst til at skære alle kagerne ud", "da"),
+        ("i hit myself on the table by accident", "en"),
+        ("i want to live until i'm a hundred", "en"),
+    ],
+)
+def test_new_look_alikes_are_left_alone(text, language):
+    assert Label.CRISIS not in labels(text, language), text
+
+
 def labelled_set() -> list[dict]:
     return [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
 

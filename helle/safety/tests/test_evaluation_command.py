@@ -14,7 +14,7 @@ def test_the_evaluation_passes_its_floors_on_our_own_sets(tmp_path):
     out = StringIO()
     call_command("safety_eval", "--no-write", "--data", str(tmp_path), stdout=out)  # no shared data here
     assert "Every figure is at or above its floor." in out.getvalue()
-    assert "[4/4]" in out.getvalue()
+    assert "[6/6]" in out.getvalue()
 
 
 @pytest.mark.django_db

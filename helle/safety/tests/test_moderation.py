@@ -204,3 +204,21 @@ def test_moderators_cannot_sanction_themselves_and_counsellors_cannot_sanction(
         services.sanction(moderator=supervisor, member=supervisor, kind="warn", reason="test")
     with pytest.raises(Http404):
         services.sanction(moderator=counsellor, member=member, kind="warn", reason="test")
+
+
+@pytest.mark.django_db
+def test_a_statement_of_reasons_reads_in_the_members_language_whatever_the_moderators(supervisor, member):
+    from django.utils import translation
+
+    with translation.override("en"):  # an English-speaking moderator
+        given = services.sanction(
+            moderator=supervisor, member=member, kind="silence", reason="Insults in a thread", house_rule=2
+        )
+    statement = given.statement
+    assert statement.decision_text.startswith("You cannot write")  # the record, as sent
+    with translation.override("da"):
+        assert statement.decision().startswith("Du er sat på pause fra at skrive")
+        assert "2026" in statement.decision()
+        assert "venlig" in statement.house_rule_wording().lower()
+    with translation.override("en"):
+        assert statement.decision().startswith("You cannot write")

@@ -130,3 +130,18 @@ def test_a_conversation_past_the_grooming_threshold_goes_to_a_supervisor(make_me
     item = services.flag_conversation(target=child, risk=risk, excerpt="\n".join(m.text for m in messages))
     assert item.reason == ReviewItem.Reason.GROOMING and item.severity == 3
     assert item in services.review_queue(supervisor_member)
+
+
+def test_the_help_lines_the_site_shows_may_be_named_but_other_numbers_not():
+    from helle.core.models import HelpLine
+
+    pointed = assess("ring til livslinien på 70 201 201 eller se livslinien.dk", surface=Surface.FORUM)
+    assert Label.CONTACT not in pointed.labels()
+    private = assess("ring til mig på 70 201 202", surface=Surface.FORUM)
+    assert Label.CONTACT in private.labels()
+    # A help line the admins add is allowed within moments (the settings reload on the change).
+    text = "de har et nummer, 33 44 55 66, og en side: www.ny-linje.dk"
+    assert {f.kind for f in assess(text, surface=Surface.FORUM).findings} >= {"phone", "url"}
+    HelpLine.objects.create(country="DK", name="Ny linje", phone="33 44 55 66", website="https://www.ny-linje.dk/")
+    pipeline._settings.loaded_at = 0.0
+    assert Label.CONTACT not in assess(text, surface=Surface.FORUM).labels()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from helle.core import demo
 from helle.core.roles import STAFF_ROLES, Role
 from helle.identity import selectors, services
 from helle.identity.models import AgeBand, Member, TrustLevel
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         rules_version = selectors.current_rules_version()
         admin = None
         logins = []
+        by_role = {}
         with transaction.atomic():
             for nickname, role, age_band in DEMO_ACCOUNTS:
                 password = secrets.token_urlsafe(9)
@@ -52,9 +54,13 @@ class Command(BaseCommand):
                     admin = member
                 if role is Role.PEER_ADVISER:
                     Member.objects.filter(pk=member.pk).update(trust_level=TrustLevel.REGULAR)
+                by_role[role] = member
                 secret = self._demo_totp(member) if role in STAFF_ROLES else ""
                 logins.append((nickname, role.label, password, secret))
+            summaries = [seed(by_role) for seed in demo.SEEDERS]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(logins)} accounts."))
+        for summary in filter(None, summaries):
+            self.stdout.write(f"  {summary}")
         if settings.DEBUG:
             self.stdout.write("Log-ins (shown because DEBUG is on):")
             for nickname, role, password, secret in logins:

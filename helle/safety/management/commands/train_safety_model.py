@@ -1,4 +1,9 @@
-"""Train the safety classifier on this machine, keep it versioned with its evaluation."""
+"""Train a safety classifier on this machine, keep it versioned with its evaluation.
+
+Two tasks, one model each: `harassment` (offensive language; learns from DKHATE-format files
+and moderators' decisions) and `crisis` (the writer in crisis; learns from the sentences we
+wrote for it, in the repository, and from moderators' decisions).
+"""
 
 import random
 import time
@@ -10,15 +15,18 @@ from django.db import transaction
 from helle.safety import classifier as classifiers
 from helle.safety.evaluation.metrics import confusion, macro_f1, per_label
 from helle.safety.evaluation.offensive import training_examples_from_dkhate
+from helle.safety.evaluation.own_sets import (
+    CRISIS_FALSE_ALARMS,
+    CRISIS_TRAINING_FILES,
+    crisis_training_examples,
+)
 from helle.safety.models import ModelVersion, TrainingExample
 
-LABELS = ("none", "harassment")
 
-
-def stratified_split(examples, holdout: float, seed: int):
+def stratified_split(examples, labels, holdout: float, seed: int):
     rng = random.Random(seed)  # noqa: S311 - a repeatable split, not a secret
     train, test = [], []
-    for label in LABELS:
+    for label in labels:
         group = [e for e in examples if e[1] == label]
         rng.shuffle(group)
         cut = round(len(group) * holdout)
@@ -27,21 +35,55 @@ def stratified_split(examples, holdout: float, seed: int):
     return train, test
 
 
+def read_file(path: Path, task: str) -> list[tuple[str, str]]:
+    """(text, label) pairs from a DKHATE-format .tsv (harassment) or one of our .jsonl sets."""
+    if path.suffix == ".jsonl":
+        return crisis_training_examples([path]) if task == "crisis" else _jsonl_harassment(path)
+    if task == "crisis":
+        raise CommandError(
+            f"{path}: the crisis model learns from .jsonl files like {CRISIS_TRAINING_FILES[0].name}"
+        )
+    return training_examples_from_dkhate(path)
+
+
+def _jsonl_harassment(path: Path) -> list[tuple[str, str]]:
+    from helle.safety.evaluation.own_sets import read_jsonl
+
+    return [(r["text"], "harassment" if r["label"] == "harassment" else "none") for r in read_jsonl(path)]
+
+
+def decided_examples(task: str) -> list[tuple[str, str]]:
+    """Moderators' decisions as examples: the content they hid for this task's label is
+    positive, everything they let stand is negative."""
+    return [
+        (e.text, task if e.label == task else "none")
+        for e in TrainingExample.objects.all()
+        if e.label in (task, "none")
+    ]
+
+
 class Command(BaseCommand):
-    help = "Train the safety classifier from labelled data and moderators' decisions."
+    help = "Train a safety classifier (harassment or crisis) from labelled data and moderators' decisions."
 
     def add_arguments(self, parser):
+        parser.add_argument("--task", choices=classifiers.TASKS, default="harassment")
         parser.add_argument(
             "--data",
             action="append",
             default=[],
             type=Path,
-            help="A labelled file in the OffensEval/DKHATE format (id, text, OFF/NOT). Repeatable.",
+            help=(
+                "A labelled file: OffensEval/DKHATE format (id, text, OFF/NOT) or one of our .jsonl "
+                "sets. Repeatable. The crisis model reads the repository's own sentences when none is given."
+            ),
         )
         parser.add_argument(
             "--no-decisions",
             action="store_true",
             help="Leave out the examples that moderators' decisions produced.",
+        )
+        parser.add_argument(
+            "--if-missing", action="store_true", help="Do nothing when a model for the task exists already."
         )
         parser.add_argument("--holdout", type=float, default=0.15, help="Share kept back for evaluation.")
         parser.add_argument("--seed", type=int, default=42)
@@ -49,61 +91,40 @@ class Command(BaseCommand):
     def step(self, number: int, text: str) -> None:
         self.stdout.write(f"[{number}/4] {text}")
 
-    def handle(self, *args, data, no_decisions, holdout, seed, **options):
-        self.step(1, "Reading the training data ...")
-        examples, sources = [], []
-        for path in data:
-            if not path.exists():
-                raise CommandError(f"No such file: {path}")
-            rows = training_examples_from_dkhate(path)
-            examples += rows
-            sources.append(f"{path.name} ({len(rows)})")
-        if not no_decisions:
-            decided = [
-                (e.text, e.label if e.label == "none" else "harassment")
-                for e in TrainingExample.objects.all()
-            ]
-            examples += decided
-            sources.append(f"moderators' decisions ({len(decided)})")
+    def handle(self, *args, task, data, no_decisions, if_missing, holdout, seed, **options):
+        if if_missing and classifiers.newest_model_directory(task) is not None:
+            self.stdout.write(f"A {task} model exists already; nothing to do.")
+            return
+        labels = ("none", task)
+        self.step(1, f"Reading the training data for the {task} model ...")
+        examples, sources = self.read(task, data, no_decisions)
         if len({label for _, label in examples}) < 2:
             raise CommandError("Training needs examples of both harmful and harmless texts.")
-        train, test = stratified_split(examples, holdout, seed)
+        train, test = stratified_split(examples, labels, holdout, seed)
         self.stdout.write(
             f"      {len(examples)} examples from {', '.join(sources)}; "
             f"{len(train)} to train on, {len(test)} kept back."
         )
 
-        self.step(2, f"Training on {len(train)} examples (this takes a minute) ...")
+        self.step(2, f"Training on {len(train)} examples (this takes up to a minute) ...")
         started = time.monotonic()
-        model = classifiers.LinearTextClassifier().train(train, sources=sources)
-        self.stdout.write(f"      done in {time.monotonic() - started:.0f} s.")
+        model = classifiers.LinearTextClassifier(labels=labels).train(
+            train, sources=sources, max_false_alarms=CRISIS_FALSE_ALARMS if task == "crisis" else None
+        )
+        self.stdout.write(
+            f"      done in {time.monotonic() - started:.0f} s; threshold {model.threshold:.2f}."
+        )
 
         self.step(3, f"Evaluating on {len(test)} held-back examples ...")
-        gold = [label for _, label in test]
-        predicted = model.predict([text for text, _ in test])
-        scores = per_label(gold, predicted, LABELS)
-        evaluation = {
-            "per_label": scores,
-            "macro_f1": macro_f1(scores),
-            "confusion": confusion(gold, predicted, LABELS),
-            "labels": list(LABELS),
-            "holdout": len(test),
-            "seed": seed,
-        }
+        evaluation = self.evaluate(model, test, labels, seed)
         model.metadata["evaluation"] = evaluation
-        for label in LABELS:
-            s = scores[label]
-            self.stdout.write(
-                f"      {label:<11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-                f"F1 {s['f1']:.3f}  (n={s['support']})"
-            )
-        self.stdout.write(f"      macro-F1 {evaluation['macro_f1']:.3f}")
 
         self.step(4, "Saving the model ...")
         directory = model.save(classifiers.model_directory_for(model))
         with transaction.atomic():
-            ModelVersion.objects.update(is_active=False)
+            ModelVersion.objects.filter(task=task).update(is_active=False)
             ModelVersion.objects.create(
+                task=task,
                 version=model.version,
                 path=str(directory),
                 training_size=len(train),
@@ -112,3 +133,41 @@ class Command(BaseCommand):
             )
         classifiers.reset_active_classifier()
         self.stdout.write(self.style.SUCCESS(f"Model {model.version} saved in {directory} and in use."))
+
+    def read(self, task: str, data: list[Path], no_decisions: bool):
+        examples, sources = [], []
+        paths = data or (list(CRISIS_TRAINING_FILES) if task == "crisis" else [])
+        if not paths:
+            raise CommandError("Give the labelled data with --data (for example DKHATE's train.tsv).")
+        for path in paths:
+            if not path.exists():
+                raise CommandError(f"No such file: {path}")
+            rows = read_file(path, task)
+            examples += rows
+            sources.append(f"{path.name} ({len(rows)})")
+        if not no_decisions:
+            decided = decided_examples(task)
+            examples += decided
+            sources.append(f"moderators' decisions ({len(decided)})")
+        return examples, sources
+
+    def evaluate(self, model, test, labels, seed) -> dict:
+        gold = [label for _, label in test]
+        predicted = model.predict([text for text, _ in test])
+        scores = per_label(gold, predicted, labels)
+        for label in labels:
+            s = scores[label]
+            self.stdout.write(
+                f"      {label:<11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+                f"F1 {s['f1']:.3f}  (n={s['support']})"
+            )
+        evaluation = {
+            "per_label": scores,
+            "macro_f1": macro_f1(scores),
+            "confusion": confusion(gold, predicted, labels),
+            "labels": list(labels),
+            "holdout": len(test),
+            "seed": seed,
+        }
+        self.stdout.write(f"      macro-F1 {evaluation['macro_f1']:.3f}")
+        return evaluation
