@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from helle.safety import classifier as classifiers
-from helle.safety.evaluation import offensive
+from helle.safety.evaluation import offensive, own_sets
 from helle.safety.pipeline import assess
 from helle.safety.policy import Surface
 
@@ -94,20 +94,24 @@ def measure(count: int = 4000, risky_share: float = 0.2) -> dict:
 SHARED_DKHATE = Path(__file__).resolve().parents[2] / "shared" / "data" / "dkhate" / "train.tsv"
 
 
-def ensure_model():
-    """The benchmark measures the pipeline with its classifier: train one if none exists."""
-    model = classifiers.active_classifier()
-    if model is None and SHARED_DKHATE.exists():
-        print("      no trained model yet: training one on DKHATE (about 10 s) ...", flush=True)
+def ensure_models() -> dict:
+    """The benchmark measures the pipeline with its classifiers: train those that are missing
+    (the crisis model from the repository's sentences, the harassment model from DKHATE)."""
+    if classifiers.active_classifier("crisis") is None:
+        print("      no crisis model yet: training one (about 20 s) ...", flush=True)
+        trained = own_sets.train_crisis_model()
+        trained.save(classifiers.model_directory_for(trained))
+    if classifiers.active_classifier("harassment") is None and SHARED_DKHATE.exists():
+        print("      no harassment model yet: training one on DKHATE (about 10 s) ...", flush=True)
         trained = offensive.train_production_model(SHARED_DKHATE)
         trained.save(classifiers.model_directory_for(trained))
-        classifiers.reset_active_classifier()
-        model = classifiers.active_classifier()
-    return model
+    classifiers.reset_active_classifier()
+    return classifiers.active_classifiers()
 
 
 def run() -> str:
-    model = ensure_model()
+    models = ensure_models()
+    versions = ", ".join(f"{task} {m.version}" for task, m in models.items()) or "none trained: rules only"
     typical = measure(risky_share=0.2)
     worst = measure(count=1000, risky_share=1.0)
     verdict = "meets" if typical["per_second"] >= 2000 and typical["p99_ms"] < 2 else "misses"
@@ -122,8 +126,9 @@ def run() -> str:
         [
             "## Safety pipeline: assess() on 500-character messages",
             "",
-            "One process, one core; every detector, the watched words, the policy and the classifier "
-            f"({model.version if model else 'none trained: rules only'}). Typical: ordinary talk where one "
+            "One process, one core; every detector, the watched words, the policy and the classifiers "
+            f"({versions}). "
+            "Typical: ordinary talk where one "
             "message in five carries something to find; every one: each message carries it.",
             "",
             "| messages | messages/s | mean | p50 | p99 | max |",

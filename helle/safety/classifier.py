@@ -242,12 +242,15 @@ class LinearTextClassifier:
         sources: Iterable[str] = (),
         tune_threshold: bool = True,
         max_false_alarms: float | None = None,
+        look_alikes: Sequence[bool] | None = None,
     ) -> LinearTextClassifier:
         """Fit on (text, label) pairs; the labels must be the two of `self.labels`. The
         threshold is chosen on out-of-fold predictions: for the best macro-F1, or, with
         `max_false_alarms`, as the lowest one at which at most that share of the negative
         examples would be called positive (for labels where a miss costs more than a false
-        alarm, like a crisis: the most recall that many false alarms buy)."""
+        alarm, like a crisis: the most recall that many false alarms buy). `look_alikes`
+        marks the negative examples that count for that share (harmless texts that look like
+        positive ones); all negatives count when it is not given."""
         import sklearn
 
         started = time.perf_counter()
@@ -264,7 +267,15 @@ class LinearTextClassifier:
             self.threshold = (
                 _best_threshold(self.oof_proba, y)
                 if max_false_alarms is None
-                else _threshold_for_false_alarms(self.oof_proba, y, max_false_alarms)
+                else _threshold_for_false_alarms(
+                    [
+                        p
+                        for i, p in enumerate(self.oof_proba)
+                        if look_alikes is None or look_alikes[i] or y[i]
+                    ],
+                    [label for i, label in enumerate(y) if look_alikes is None or look_alikes[i] or label],
+                    max_false_alarms,
+                )
             )
         pipeline.fit(texts, y)
         self._compile(pipeline)
@@ -293,7 +304,10 @@ class LinearTextClassifier:
                 "C": self.c,
                 "threshold": self.threshold,
                 "threshold_chosen_for": (
-                    f"at most {max_false_alarms:.0%} false alarms" if max_false_alarms else "best macro-F1"
+                    f"at most {max_false_alarms:.0%} false alarms on "
+                    + ("look-alikes" if look_alikes is not None else "negatives")
+                    if max_false_alarms
+                    else "best macro-F1"
                 ),
                 "languages": list(self.languages),
                 "seed": SEED,

@@ -18,7 +18,9 @@ from helle.safety.evaluation.offensive import training_examples_from_dkhate
 from helle.safety.evaluation.own_sets import (
     CRISIS_FALSE_ALARMS,
     CRISIS_TRAINING_FILES,
-    crisis_training_examples,
+    crisis_training_rows,
+    is_look_alike,
+    read_jsonl,
 )
 from helle.safety.models import ModelVersion, TrainingExample
 
@@ -35,28 +37,24 @@ def stratified_split(examples, labels, holdout: float, seed: int):
     return train, test
 
 
-def read_file(path: Path, task: str) -> list[tuple[str, str]]:
-    """(text, label) pairs from a DKHATE-format .tsv (harassment) or one of our .jsonl sets."""
+def read_file(path: Path, task: str) -> list[tuple[str, str, bool]]:
+    """(text, label, look-alike) from a DKHATE-format .tsv (harassment) or one of our .jsonl sets;
+    look-alike marks harmless texts that resemble the task's label (they set the crisis bar)."""
     if path.suffix == ".jsonl":
-        return crisis_training_examples([path]) if task == "crisis" else _jsonl_harassment(path)
+        rows = crisis_training_rows([path]) if task == "crisis" else read_jsonl(path)
+        return [(r["text"], task if r["label"] == task else "none", is_look_alike(r)) for r in rows]
     if task == "crisis":
         raise CommandError(
             f"{path}: the crisis model learns from .jsonl files like {CRISIS_TRAINING_FILES[0].name}"
         )
-    return training_examples_from_dkhate(path)
+    return [(text, label, False) for text, label in training_examples_from_dkhate(path)]
 
 
-def _jsonl_harassment(path: Path) -> list[tuple[str, str]]:
-    from helle.safety.evaluation.own_sets import read_jsonl
-
-    return [(r["text"], "harassment" if r["label"] == "harassment" else "none") for r in read_jsonl(path)]
-
-
-def decided_examples(task: str) -> list[tuple[str, str]]:
+def decided_examples(task: str) -> list[tuple[str, str, bool]]:
     """Moderators' decisions as examples: the content they hid for this task's label is
     positive, everything they let stand is negative."""
     return [
-        (e.text, task if e.label == task else "none")
+        (e.text, task if e.label == task else "none", False)
         for e in TrainingExample.objects.all()
         if e.label in (task, "none")
     ]
@@ -98,7 +96,7 @@ class Command(BaseCommand):
         labels = ("none", task)
         self.step(1, f"Reading the training data for the {task} model ...")
         examples, sources = self.read(task, data, no_decisions)
-        if len({label for _, label in examples}) < 2:
+        if len({label for _, label, _ in examples}) < 2:
             raise CommandError("Training needs examples of both harmful and harmless texts.")
         train, test = stratified_split(examples, labels, holdout, seed)
         self.stdout.write(
@@ -108,8 +106,12 @@ class Command(BaseCommand):
 
         self.step(2, f"Training on {len(train)} examples (this takes up to a minute) ...")
         started = time.monotonic()
+        crisis = task == "crisis"
         model = classifiers.LinearTextClassifier(labels=labels).train(
-            train, sources=sources, max_false_alarms=CRISIS_FALSE_ALARMS if task == "crisis" else None
+            [(text, label) for text, label, _ in train],
+            sources=sources,
+            max_false_alarms=CRISIS_FALSE_ALARMS if crisis else None,
+            look_alikes=[look_alike for _, _, look_alike in train] if crisis else None,
         )
         self.stdout.write(
             f"      done in {time.monotonic() - started:.0f} s; threshold {model.threshold:.2f}."
@@ -136,7 +138,7 @@ class Command(BaseCommand):
 
     def read(self, task: str, data: list[Path], no_decisions: bool):
         examples, sources = [], []
-        paths = data or (list(CRISIS_TRAINING_FILES) if task == "crisis" else [])
+        paths = data or ([p for p in CRISIS_TRAINING_FILES if p.exists()] if task == "crisis" else [])
         if not paths:
             raise CommandError("Give the labelled data with --data (for example DKHATE's train.tsv).")
         for path in paths:
@@ -152,8 +154,8 @@ class Command(BaseCommand):
         return examples, sources
 
     def evaluate(self, model, test, labels, seed) -> dict:
-        gold = [label for _, label in test]
-        predicted = model.predict([text for text, _ in test])
+        gold = [label for _, label, _ in test]
+        predicted = model.predict([text for text, _, _ in test])
         scores = per_label(gold, predicted, labels)
         for label in labels:
             s = scores[label]
