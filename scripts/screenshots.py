@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 NEW_MEMBER = ("Solsikke", "en lang og hemmelig sætning")
-STEPS = 7
+STEPS = 9
 
 
 def main() -> int:
@@ -203,6 +203,10 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
             page.locator("main form button[type='submit']").click()
             page.wait_for_url(f"{url}/staff/")
             shot(page, "06-staff", "staff home (Demo Admin, after two-factor log-in)")
+            page.goto("/moderation/")
+            shot(page, "08-review-queue", "review queue with the demo reports, most urgent first")
+            page.goto("/staff/watched-words/")
+            shot(page, "09-watched-words", "watched words with the try-it box")
 
             page = new_page(DESKTOP)
             page.goto("/")

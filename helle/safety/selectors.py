@@ -10,6 +10,7 @@ def open_review_items() -> QuerySet[ReviewItem]:
     return (
         ReviewItem.objects.exclude(status=ReviewItem.Status.DECIDED)
         .select_related("author", "claimed_by")
+        .prefetch_related("reports")
         .order_by(crisis_first.desc(), "-severity", "created_at")
     )
 
