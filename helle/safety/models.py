@@ -155,6 +155,9 @@ class ReviewItem(models.Model):
             ("moderate_as_peer", "Can review low-risk items (peer advisers)"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reason} {self.target_type}:{self.target_id}"
+
     SEVERITY_WORDS = {3: _("High"), 2: _("Medium"), 1: _("Low")}
 
     def severity_word(self) -> str:
@@ -163,9 +166,6 @@ class ReviewItem(models.Model):
     def report_categories(self) -> list[str]:
         """What the reporters chose, each once, for the queue (reports are prefetched there)."""
         return list(dict.fromkeys(str(r.get_category_display()) for r in self.reports.all()))
-
-    def __str__(self) -> str:
-        return f"{self.reason} {self.target_type}:{self.target_id}"
 
 
 class Report(models.Model):

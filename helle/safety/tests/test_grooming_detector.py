@@ -85,6 +85,8 @@ POSITIVES = [
     ("da", "meeting", "jeg kan hente dig efter skole"),
     ("en", "meeting", "I can pick you up"),
     ("en", "meeting", "wanna meet up this weekend?"),
+    ("da", "threat", "send et til, ellers viser jeg det første til hele klassen"),
+    ("en", "threat", "send another or i'll show the first one to your class"),
 ]
 
 HARD_NEGATIVES = [
@@ -119,6 +121,8 @@ HARD_NEGATIVES = [
     ("en", "flattery_trust", "you're old enough to decide what you share"),
     ("da", "meeting", "jeg så hende i skolen i dag"),
     ("en", "meeting", "we're meeting the counsellor on thursday"),
+    ("da", "threat", "hvis han truer med at dele dine billeder, så fortæl det til en voksen"),
+    ("en", "threat", "hurry up or else we'll miss the bus"),
 ]
 
 
@@ -329,8 +333,8 @@ def test_an_adult_writing_to_a_minor_multiplies_the_risk():
     unknown = score_conversation(adult_to_teen(*lines, writer="", reader="")).score
     to_counsellor = score_conversation(adult_to_teen(*lines, writer="13-15", reader="26+")).score
     assert adult >= 1.5 * peer
-    assert adult > young_adult > peer == unknown > to_counsellor
-    assert adult >= GROOMING_THRESHOLD > peer
+    assert adult > young_adult > unknown > peer > to_counsellor  # peers: grooming.PEERS
+    assert adult >= GROOMING_THRESHOLD > unknown
 
 
 def test_different_kinds_count_more_than_the_same_kind_repeated():
@@ -378,4 +382,174 @@ def test_an_empty_conversation_has_no_risk():
     assert risk.score == 0 and not risk.flagged and risk.reasons == () and risk.messages_seen == 0
 
 
-# --- Speed ----------------------------------------------------------------------------------
+# --- Phrasing families: the same move in other words ----------------------------------------
+# Fillers between the words, other verb forms and word orders, and the same question asked
+# another way. Written for this test, not taken from the lists.
+
+FAMILIES = [
+    # secrecy: who must not know, in both word orders; covering stories; deleting
+    ("da", "secrecy", "din mor må ikke finde ud af det"),
+    ("da", "secrecy", "det behøver dine forældre ikke at vide noget om"),
+    ("da", "secrecy", "lad være at sige det til din far"),
+    ("da", "secrecy", "du siger ikke noget til nogen vel?"),
+    ("da", "secrecy", "sig bare at du sover hos en veninde"),
+    ("da", "secrecy", "husk nu at slette det hele bagefter"),
+    ("da", "secrecy", "vi kan ses uden at dine forældre ved det"),
+    ("da", "secrecy", "her er der alt for mange der læser med"),
+    ("en", "secrecy", "your mom can't find out"),
+    ("en", "secrecy", "don't mention me to your dad"),
+    ("en", "secrecy", "if anyone asks, you don't know me"),
+    ("en", "secrecy", "make sure you wipe our chat after"),
+    ("en", "secrecy", "we can meet up without your parents knowing"),
+    ("en", "secrecy", "too many people watching in here"),
+    # move_platform: fillers, other apps, other verbs
+    ("da", "move_platform", "skriv hellere til mig på telegram"),
+    ("da", "move_platform", "skal vi ikke skrive et andet sted"),
+    ("da", "move_platform", "kan du ikke adde mig på insta"),
+    ("da", "move_platform", "lad os flytte samtalen over på whatsapp"),
+    ("en", "move_platform", "you on kik or whatsapp?"),
+    ("en", "move_platform", "can we chat somewhere more private"),
+    ("en", "move_platform", "let's move this to telegram"),
+    ("en", "move_platform", "drop your snap"),
+    # photos
+    ("da", "photos", "vis mig lige hvordan du ser ud"),
+    ("da", "photos", "har du nogle hvor man kan se lidt mere?"),
+    ("da", "photos", "kan vi ikke facetime i aften"),
+    ("da", "photos", "tag et billede nu og send det"),
+    ("en", "photos", "pics?"),
+    ("en", "photos", "got any where i can see a bit more"),
+    ("en", "photos", "put your camera on"),
+    ("en", "photos", "take a pic rn and send it"),
+    # age_location: alone, parents away, school
+    ("da", "age_location", "sidder du alene derhjemme nu?"),
+    ("da", "age_location", "hvornår kommer din mor og far hjem"),
+    ("da", "age_location", "er dine forældre ude i aften?"),
+    ("da", "age_location", "hvad skole går du egentlig på"),
+    ("en", "age_location", "u home by yourself?"),
+    ("en", "age_location", "what time do ur parents get back"),
+    ("en", "age_location", "are your parents out tonight?"),
+    ("en", "age_location", "what year were you born"),
+    # gifts_money
+    ("da", "gifts_money", "jeg har lige sendt 200 kr til dig på mobilepay"),
+    ("da", "gifts_money", "der er mange der betaler for billeder"),
+    ("en", "gifts_money", "just sent you 20 quid on paypal"),
+    ("en", "gifts_money", "lots of people pay for pics"),
+    # meeting
+    ("da", "meeting", "jeg kunne sagtens samle dig op efter skole"),
+    ("da", "meeting", "skal vi ikke ses en dag"),
+    ("da", "meeting", "jeg kan kigge forbi med pizza"),
+    ("en", "meeting", "i could grab you after school"),
+    ("en", "meeting", "i could swing by later"),
+    ("en", "meeting", "we should go for a drive, just the two of us"),
+    # sexual
+    ("da", "sexual", "hvad sover du i?"),
+    ("da", "sexual", "har du nogensinde været sammen med nogen?"),
+    ("da", "sexual", "er du stadig jomfru"),
+    ("da", "sexual", "har du nogle lidt mere vovede?"),
+    ("en", "sexual", "what do you sleep in?"),
+    ("en", "sexual", "have you ever been with anyone?"),
+    ("en", "sexual", "are you still a virgin"),
+    ("en", "sexual", "thinking about you gets me so worked up"),
+    # flattery_trust
+    ("da", "flattery_trust", "du kan godt stole på mig"),
+    ("da", "flattery_trust", "dine venner er bare misundelige"),
+    ("da", "flattery_trust", "jeg er den eneste der virkelig forstår dig"),
+    ("en", "flattery_trust", "you seem really grown up for your age"),
+    ("en", "flattery_trust", "your friends are just jealous"),
+    ("en", "flattery_trust", "people don't get friendships like ours"),
+    # undressing, lifts, video calls, out-of-sight servers
+    ("da", "sexual", "tag lige trøjen af"),
+    ("en", "sexual", "take your top off for me"),
+    ("da", "meeting", "jeg kan give dig et lift hjem fra skole"),
+    ("en", "meeting", "i can give you a lift home from school"),
+    ("da", "photos", "ring op på video"),
+    ("en", "photos", "call me on video"),
+    ("da", "secrecy", "lad være med at snakke med dine forældre om det"),
+    ("en", "secrecy", "don't talk to your parents about it"),
+    # threat (sextortion)
+    ("da", "threat", "hvis du ikke svarer, deler jeg billederne på nettet"),
+    ("da", "threat", "ellers ryger de ud til hele din skole"),
+    ("en", "threat", "otherwise the photos go out to everyone"),
+    ("en", "threat", "i'll send your pics to your whole class"),
+]
+
+
+@pytest.mark.parametrize(("language", "kind", "text"), FAMILIES)
+def test_phrasing_families_are_found(language, kind, text):
+    assert kind in kinds(text, language)
+
+
+FAMILY_LOOK_ALIKES = [
+    # pictures of things, and pictures for school
+    ("da", "photos", "send et billede af dit nye værelse når det er færdigt"),
+    ("da", "photos", "send billederne af jeres forsøg til mig på aula"),
+    ("da", "photos", "kan du tage et billede af side 42 i bogen"),
+    ("en", "photos", "send a pic of your new room"),
+    ("en", "photos", "send me a photo of the question you're stuck on"),
+    ("en", "photos", "send the photos to me on the school portal"),
+    # counsellors and friends
+    ("da", "secrecy", "jeg har slettet alle beskeder fra min eks"),
+    ("da", "secrecy", "det er okay at fortælle det til en voksen"),
+    ("en", "secrecy", "you can delete your account in the settings"),
+    ("en", "threat", "i'll share the photos with you later"),
+    ("da", "threat", "jeg deler billedet med dig senere"),
+    ("da", "gifts_money", "jeg giver dig helt ret"),
+    ("en", "age_location", "how old do you have to be to work?"),
+    ("da", "meeting", "min mor kører, du kan få et lift hjem bagefter"),
+    ("da", "photos", "send et billede af jeres nye hund"),
+]
+
+
+@pytest.mark.parametrize(("language", "kind", "text"), FAMILY_LOOK_ALIKES)
+def test_family_look_alikes_are_not_taken_for_that_kind(language, kind, text):
+    assert kind not in kinds(text, language)
+
+
+def test_a_phrase_right_after_punctuation_is_found_and_one_inside_a_word_is_not():
+    # The matcher looks for phrases after the character before them (see Matcher).
+    assert kinds("alder?hvor bor du") == {"age_location"}
+    assert kinds("(hvor gammel er du)") == {"age_location"}
+    assert kinds("xhvor gammel er du") == set()
+    found = detect(normalise("ok. hvor gammel er du"), "da")
+    assert [(f.start, f.end) for f in found] == [(4, 21)]
+
+
+def test_a_threat_with_a_photo_request_flags_a_conversation_even_with_ages_unknown():
+    messages = [
+        ConversationMessage(1, "", "tak for billedet 😘"),
+        ConversationMessage(2, "", "slet det please"),
+        ConversationMessage(1, "", "send et mere, ellers viser jeg det til hele din klasse"),
+    ]
+    risk = score_conversation(messages)
+    assert risk.flagged
+    assert risk.counts == {"photos": 1, "threat": 1}
+
+
+def test_a_peers_everyday_ellers_is_not_a_threat_and_peers_count_less():
+    peers = score_conversation(
+        adult_to_teen("giv mig min oplader tilbage, ellers fortæller jeg det til læreren", writer="13-15")
+    )
+    assert not peers.flagged
+    friends = [
+        ConversationMessage(1, "13-15", "hvor gammel er du?"),
+        ConversationMessage(2, "13-15", "14, og du?"),
+        ConversationMessage(1, "13-15", "også 14! har du snap?"),
+        ConversationMessage(2, "13-15", "ja, skriv til mig der"),
+        ConversationMessage(1, "13-15", "send et billede af dit nye værelse når det er færdigt"),
+    ]
+    assert score_conversation(friends).score < 0.4
+
+
+def test_a_coach_fetching_a_child_in_agreement_with_the_parent_is_not_flagged():
+    coach = adult_to_teen(
+        "husk træning i morgen kl 16", "jeg kan hente dig ved skolen, så snakker jeg med din mor om det"
+    )
+    assert not score_conversation(coach).flagged
+
+
+def test_an_adult_checking_that_the_parents_are_away_then_asking_for_the_camera_is_flagged():
+    risk = score_conversation(
+        adult_to_teen("hvornår kommer dine forældre hjem?", "tænd lige dit kamera", writer="18-25")
+    )
+    assert risk.flagged
+    assert set(risk.counts) == {"age_location", "photos"}
