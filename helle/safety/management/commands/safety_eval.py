@@ -36,6 +36,30 @@ CEILINGS = {
     "grooming false positives (da)": 0.10,
     "grooming false positives (en)": 0.10,
 }
+# On the held-out sets the targets are not all reached yet. Their floors guard what we
+# reached (so nothing slips back unnoticed); the targets are shown beside them.
+FLOORS.update(
+    {
+        "crisis recall, held-out (da)": 0.84,
+        "crisis recall, held-out (en)": 0.78,
+        "grooming recall, held-out (da)": 0.55,
+        "grooming recall, held-out (en)": 0.55,
+    }
+)
+CEILINGS.update(
+    {
+        "crisis false positives, held-out (da)": 0.18,
+        "crisis false positives, held-out (en)": 0.11,
+        "grooming false positives, held-out (da)": 0.15,
+        "grooming false positives, held-out (en)": 0.15,
+    }
+)
+TARGETS = {
+    "crisis recall, held-out (da)": ("≥", 0.95),
+    "crisis recall, held-out (en)": ("≥", 0.95),
+    "crisis false positives, held-out (da)": ("≤", 0.05),
+    "crisis false positives, held-out (en)": ("≤", 0.05),
+}
 
 
 def pct(value: float) -> str:
@@ -79,12 +103,12 @@ class Command(BaseCommand):
             "is below one.",
             "",
             "**How to read these figures.** Our own sets were written by us while we wrote the rules, so "
-            "their figures are optimistic. When we wrote fresh sentences the detectors had never seen, "
-            "contact details reached recall 0.97 / precision 1.00, grooming conversations were caught "
-            "only about half the time at first (the lists grow from real flagged conversations), and "
-            "the harassment rules missed implicit insults. The shared data (Presidio, DKHATE, HateCheck) "
-            "is someone else's and was not written for us; DKHATE is scored on a held-out part we never "
-            "trained or tuned on. Held-out test data that we do not have will be lower still.",
+            "their figures are optimistic. The held-out sets (`sets/*_heldout.jsonl`) were written by "
+            "someone who saw neither the rules, nor the word lists, nor the training sentences, and "
+            "nothing has been tuned on them since: they are the fair estimate of what happens with words "
+            "we did not foresee, and where the issue's targets are not met yet. The shared data "
+            "(Presidio, DKHATE, HateCheck) is someone else's and was not written for us; DKHATE is "
+            "scored on a held-out part we never trained or tuned on.",
             "",
         ]
         sections = [
@@ -148,8 +172,10 @@ class Command(BaseCommand):
             "`sets/crisis_heldout.jsonl` was written by someone who did not see the rules, the word lists "
             "or the training sentences, and nothing was tuned on it since. Every harmless text in it is a "
             "look-alike. The crisis model is trained here, as `train_safety_model --task crisis` does, on "
-            "`training/crisis.jsonl` and `sets/crisis.jsonl`; it is asked only when the rules found "
-            "neither crisis nor worry about someone else.",
+            "the sentences in `training/` and `sets/crisis.jsonl`; it is asked only when the rules found "
+            "neither crisis nor worry about someone else. Its bar is the lowest at which at most 8 % of "
+            "the training look-alikes reach it (out of fold): we chose recall over false alarms, "
+            "because a false alarm costs a counsellor a look and a missed crisis costs far more.",
             "",
         ]
         if not path.exists():
@@ -351,13 +377,43 @@ class Command(BaseCommand):
 
     def verdict(self) -> list[str]:
         rows = [
-            [name, pct(self.figures[name]), f"≥ {floor}", "✓" if self.figures[name] >= floor else "✗"]
+            [
+                name,
+                pct(self.figures[name]),
+                f"≥ {floor}",
+                self._target(name),
+                _mark(self.figures[name] >= floor),
+            ]
             for name, floor in FLOORS.items()
             if name in self.figures
         ]
         rows += [
-            [name, pct(self.figures[name]), f"≤ {ceiling}", "✓" if self.figures[name] <= ceiling else "✗"]
+            [
+                name,
+                pct(self.figures[name]),
+                f"≤ {ceiling}",
+                self._target(name),
+                _mark(self.figures[name] <= ceiling),
+            ]
             for name, ceiling in CEILINGS.items()
             if name in self.figures
         ]
-        return ["## Floors", "", *table(["figure", "value", "floor", ""], rows)]
+        return [
+            "## Floors",
+            "",
+            "The command fails below a floor. Where the issue's target is higher than what we reach "
+            "(held-out data), the target is shown beside it, and whether it is met.",
+            "",
+            *table(["figure", "value", "floor", "target", ""], rows),
+        ]
+
+    def _target(self, name: str) -> str:
+        if name not in TARGETS:
+            return ""
+        sign, target = TARGETS[name]
+        met = self.figures[name] >= target if sign == "≥" else self.figures[name] <= target
+        return f"{sign} {target} " + ("(met)" if met else "(**not met**)")
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
