@@ -225,6 +225,7 @@ class Phrases:
         self._symbols = [(entry, tag) for entry, tag in tagged if not any(ch.isalpha() for ch in entry)]
         self._tags = {f"e{number}": tag for number, (_, tag) in enumerate(worded)}
         entries = {number: entry for number, (entry, _) in enumerate(worded)}
+        self._entry_texts = list(entries.values())
         self._finder = _trie_pattern(entries) if entries else None
         # Which entry a match is, and the longest there, is asked of the few entries that
         # begin with the same two characters.
@@ -244,47 +245,80 @@ class Phrases:
             self._namers[prefix] = _longest_first_pattern(self._groups.get(prefix, self._anywhere))
         return self._namers[prefix]
 
-    def _name(self, padded: str, m: re.Match) -> re.Match:
-        """The longest entry that matches where the trie found one."""
-        named = self._namer(_prefix_at(padded, m.start())).match(padded, m.start())
+    @property
+    def worded_entries(self) -> list[str]:
+        return list(self._entry_texts)
+
+    def _named_at(self, padded: str, start: int) -> re.Match | None:
+        """The longest of our entries that matches at `start`; None when none does (a start
+        found by a finder shared with other entries)."""
+        if self._finder is None or self._finder.match(padded, start) is None:
+            return None
+        named = self._namer(_prefix_at(padded, start)).match(padded, start)
         if named is None:  # an entry spelled in a way `_prefixes` did not foresee
-            named = next(filter(None, (self._namer(p).match(padded, m.start()) for p in self._groups)))
+            named = next(filter(None, (self._namer(p).match(padded, start) for p in self._groups)))
         return named
 
-    def find(self, text: Normalised, every_view: bool = True) -> list[Hit]:
-        """Hits in the original text, sorted by start (longest first); `every_view=False`
-        reads only the `letters` view (enough for grammar and guard words)."""
-        found: dict[tuple[int, int], Hit] = {}
-        finder = self._finder
-        views = text.views() if every_view else (text.letters,)
-        for view in views if finder is not None else ():
-            index = view.index
-            # The text is searched with a space in front and each match starts with the
-            # character before the word, so in the view the word runs from m.start() to
-            # m.end() - 1.
-            padded = " " + view.text
-            # "har besluttet mig" and "besluttet mig for at dø" overlap: each search starts
-            # again at the next word after the previous match's start.
-            matches = []
-            m = finder.search(padded)
-            while m:
-                matches.append(m)
-                m = finder.search(padded, m.start() + 1)
-            name, tags = self._name, self._tags
-            for m in matches:
-                m = name(padded, m)
-                at, to = m.span()
-                span = (index[at], index[to - 2] + 1)
-                if span not in found:
-                    found[span] = Hit(*span, tags[m.lastgroup])
+    def _add_hits(self, found: dict, padded: str, index, starts: list[int]) -> None:
+        tags = self._tags
+        for start in starts:
+            m = self._named_at(padded, start)
+            if m is None:
+                continue
+            at, to = m.span()
+            # The match starts with the character before the word: in the view the word
+            # runs from `at` to `to - 1`.
+            span = (index[at], index[to - 2] + 1)
+            if span not in found:
+                found[span] = Hit(*span, tags[m.lastgroup])
+
+    def _add_symbols(self, found: dict, original: str) -> None:
         for symbol, tag in self._symbols:
-            position = text.original.find(symbol)
+            position = original.find(symbol)
             while position >= 0:
                 found.setdefault(
                     (position, position + len(symbol)), Hit(position, position + len(symbol), tag)
                 )
-                position = text.original.find(symbol, position + 1)
-        return sorted(found.values(), key=_hit_order)
+                position = original.find(symbol, position + 1)
+
+    def find(self, text: Normalised, every_view: bool = True) -> list[Hit]:
+        """Hits in the original text, sorted by start (longest first); `every_view=False`
+        reads only the `letters` view (enough for grammar and guard words)."""
+        return find_together((self,), self._finder, text, every_view)[0]
+
+
+def _starts(finder: re.Pattern, padded: str) -> list[int]:
+    """Where an entry starts. "har besluttet mig" and "besluttet mig for at dø" overlap: each
+    search starts again at the next word after the previous match's start."""
+    starts = []
+    m = finder.search(padded)
+    while m:
+        starts.append(m.start())
+        m = finder.search(padded, m.start() + 1)
+    return starts
+
+
+def find_together(
+    phrase_sets: tuple[Phrases, ...], finder: re.Pattern | None, text: Normalised, every_view: bool = True
+) -> list[list[Hit]]:
+    """Each set's hits, as its own `find` gives them, from one search of each view with
+    `finder` (a trie of all their entries): one pass over the text instead of one per set."""
+    found: list[dict] = [{} for _ in phrase_sets]
+    views = text.views() if every_view else (text.letters,)
+    for view in views if finder is not None else ():
+        padded = " " + view.text  # matches start with the character before the word
+        starts = _starts(finder, padded)
+        if starts:
+            for phrases, hits in zip(phrase_sets, found, strict=True):
+                phrases._add_hits(hits, padded, view.index, starts)
+    for phrases, hits in zip(phrase_sets, found, strict=True):
+        phrases._add_symbols(hits, text.original)
+    return [sorted(hits.values(), key=_hit_order) for hits in found]
+
+
+def shared_finder(*phrase_sets: Phrases) -> re.Pattern | None:
+    entries = sorted({entry for phrases in phrase_sets for entry in phrases.worded_entries})
+    return _trie_pattern(dict(enumerate(entries))) if entries else None
 
 
 # --- Vocabulary: what the writer may be telling us ---------------------------------------------
@@ -422,6 +456,8 @@ def _vocabulary(cues: bool) -> list[tuple[str, Phrase]]:
 # never hides a phrase with the same words ("hvis jeg bare ik* var her").
 _PHRASES = Phrases(_vocabulary(cues=False))
 _CUE_WORDS = Phrases(_vocabulary(cues=True))
+# Phrases and cue words are found in one search of each view (they are read together always).
+_PHRASES_AND_CUES = shared_finder(_PHRASES, _CUE_WORDS)
 
 # --- Grammar and guards: who is speaking, and is it meant --------------------------------------
 #
@@ -1461,7 +1497,8 @@ def _worth_a_look(hits: list[Hit]) -> bool:
 
 
 def detect(text: Normalised, language: str) -> list[Finding]:
-    hits = _PHRASES.find(text) + _CUE_WORDS.find(text)
+    phrase_hits, cue_hits = find_together((_PHRASES, _CUE_WORDS), _PHRASES_AND_CUES, text)
+    hits = phrase_hits + cue_hits
     counts = _pill_counts(text) if _DIGIT.search(text.original) else []
     if not counts and not _worth_a_look(hits):
         return []
