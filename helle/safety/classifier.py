@@ -57,7 +57,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from helle.safety.normalise import Normalised, alphanumeric_words, normalise
+from helle.safety.normalise import Normalised, alphanumeric_words, alphanumeric_words_in, normalise
 
 FORMAT = "helle-linear-text-classifier/2"  # 2: character n-grams per distinct word
 MODEL_FILE = "model.joblib"
@@ -96,7 +96,10 @@ WORD_CACHE_SIZE = 100_000
 
 def word_ngrams(text: str) -> set[str]:
     """Words and pairs of words: "du er grim" -> du, er, grim, "du er", "er grim"."""
-    tokens = alphanumeric_words(text)  # = _WORDS.findall(text), faster
+    return _ngrams_of(alphanumeric_words(text))  # = _WORDS.findall(text), faster
+
+
+def _ngrams_of(tokens: list[str]) -> set[str]:
     return {*tokens, *map(" ".join, pairwise(tokens))}
 
 
@@ -171,8 +174,10 @@ class Features:
 
 
 def features(text: str | Normalised) -> Features:
-    prepared = prepare(text)
-    return Features(word_ngrams(prepared), set(prepared.split()))
+    normalised = text if isinstance(text, Normalised) else normalise(text)
+    # The white-space pieces of `prepare(text)`, without joining and splitting them again.
+    pieces = normalised.letters.text.split()
+    return Features(_ngrams_of(alphanumeric_words_in(pieces)), set(pieces))
 
 
 # --- The model's tables ---------------------------------------------------------------------------

@@ -1870,7 +1870,11 @@ def _names(text: Normalised, view: View) -> list[tuple[int, int]]:
     """Full names after a name cue, as (start, end) in the folded view."""
     f = view.text
     names = []
+    # Weak cues need capital letters after them: a text with none anywhere has no such name.
+    any_capital = not text.original.islower()
     for cues, strong in ((_STRONG_NAME_CUES, True), (_WEAK_NAME_CUES, False)):
+        if not strong and not any_capital:
+            continue
         for cue in cues:
             i = f.find(cue)
             while i != -1:
