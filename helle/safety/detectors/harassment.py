@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from helle.safety.findings import Finding, Label, Severity
 from helle.safety.lists import words
@@ -407,7 +407,7 @@ class _Vocabulary:
         return (
             not self.anchors.isdisjoint(found)
             or self._pair_entry_possible(found)
-            or (bool(self.prefix_tuple) and any(w.startswith(self.prefix_tuple) for w in set(found)))
+            or (bool(self.prefix_tuple) and any(map(str.startswith, set(found), repeat(self.prefix_tuple))))
             or "*" in text
             or (spelled_out and _SPELLED.search(text) is not None)
         )
