@@ -40,7 +40,7 @@ from itertools import pairwise, repeat
 
 from helle.safety.findings import Finding, Label, Severity
 from helle.safety.lists import words
-from helle.safety.normalise import LEET, Normalised, View, normalise
+from helle.safety.normalise import LEET, Normalised, View, letter_words, normalise
 
 # --- Vocabulary roles (one list file per role and language) ------------------------------------
 
@@ -355,11 +355,6 @@ class _Vocabulary:
         self.heads = set(self.single) | {a for a, _ in self.pairs} | set(self.loose)
         self.single_or_loose = frozenset(self.single) | frozenset(self.loose)
         self.all_words = self.heads | {w for e in entries for w in e.words}
-        # The letters the entries are written in. For the quick test in `maybe_in` a word is a
-        # run of these (an explicit class is read far faster than "any letter"): a word with
-        # another letter in it can be no entry anyway, so nothing that matters is lost.
-        letters = {ch for w in self.all_words | set(self.prefixes) for ch in w if ch.isalpha()}
-        self.entry_letters = re.compile("[" + "".join(map(re.escape, sorted(letters))) + "]+")
 
     def _add(self, entry: _Entry) -> None:
         head = entry.words[0]
@@ -403,7 +398,7 @@ class _Vocabulary:
     def maybe_in(self, text: str, spelled_out: bool = True) -> bool:
         """False when no entry can match `text` (the fast path for most messages).
         `spelled_out=False` says the text has no letters spelled out one by one."""
-        found = list(map(_squeeze_word, self.entry_letters.findall(text)))
+        found = list(map(_squeeze_word, letter_words(text)))  # the words `_tokens` would read
         return (
             not self.anchors.isdisjoint(found)
             or self._pair_entry_possible(found)

@@ -19,7 +19,12 @@ CRISIS_LABELS = ("crisis", "concern_for_other", "none")
 # What the crisis model learns from: sentences written for training, and our evaluation set
 # of the rules. Never the held-out set (sets/crisis_heldout.jsonl): it measures the model.
 TRAINING = Path(__file__).resolve().parents[1] / "training"
-CRISIS_TRAINING_FILES = (TRAINING / "crisis.jsonl", TRAINING / "crisis_more.jsonl", SETS / "crisis.jsonl")
+CRISIS_TRAINING_FILES = (
+    TRAINING / "crisis.jsonl",
+    TRAINING / "crisis_more.jsonl",
+    TRAINING / "crisis_third.jsonl",
+    SETS / "crisis.jsonl",
+)
 CRISIS_HELDOUT = SETS / "crisis_heldout.jsonl"
 
 
