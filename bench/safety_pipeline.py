@@ -69,21 +69,30 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+ROUNDS = 3  # the machine is shared: the median of three rounds, not one lucky or unlucky one
+WARM_UP = 1000
+
+
 def measure(count: int = 4000, risky_share: float = 0.2) -> dict:
+    # Warm up on other messages of the same kind (another seed), as a running server is warm
+    # from earlier traffic: compiled patterns, caches of known words.
+    warm_rng = random.Random(1)  # noqa: S311 - repeatable test messages, not secrets
+    for _ in range(WARM_UP):
+        assess(message(warm_rng, risky_share=risky_share), surface=Surface.FORUM)
     rng = random.Random(2026)  # noqa: S311 - repeatable test messages, not secrets
     messages = [message(rng, risky_share=risky_share) for _ in range(count)]
-    for text in messages[:200]:  # warm up caches and compiled patterns
-        assess(text, surface=Surface.FORUM)
-    timings = []
-    started = time.perf_counter()
-    for text in messages:
-        t0 = time.perf_counter()
-        assess(text, surface=Surface.FORUM)
-        timings.append((time.perf_counter() - t0) * 1000)
-    elapsed = time.perf_counter() - started
+    rounds, timings = [], []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for text in messages:
+            t0 = time.perf_counter()
+            assess(text, surface=Surface.FORUM)
+            timings.append((time.perf_counter() - t0) * 1000)
+        rounds.append(count / (time.perf_counter() - started))
     return {
         "count": count,
-        "per_second": count / elapsed,
+        "per_second": statistics.median(rounds),
+        "rounds": rounds,
         "mean_ms": statistics.fmean(timings),
         "p50_ms": percentile(timings, 50),
         "p99_ms": percentile(timings, 99),
@@ -126,7 +135,9 @@ def run() -> str:
         [
             "## Safety pipeline: assess() on 500-character messages",
             "",
-            "One process, one core; every detector, the watched words, the policy and the classifiers "
+            f"One process, one core, {ROUNDS} rounds after a warm-up on {WARM_UP} other messages "
+            "(messages/s: the median round; latencies: every call of every round); every detector, "
+            "the watched words, the policy and the classifiers "
             f"({versions}). "
             "Typical: ordinary talk where one "
             "message in five carries something to find; every one: each message carries it.",
@@ -135,6 +146,8 @@ def run() -> str:
             "| --- | ---: | ---: | ---: | ---: | ---: |",
             row(f"typical ({typical['count']})", typical),
             row(f"every one risky ({worst['count']})", worst),
+            "",
+            "Rounds (typical): " + ", ".join(f"{r:,.0f}" for r in typical["rounds"]) + " messages/s.",
             "",
             f"Target: ≥ 2,000 messages/s and p99 < 2 ms (typical messages). This run {verdict} it.",
             "",
