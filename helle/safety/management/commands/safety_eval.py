@@ -40,16 +40,16 @@ CEILINGS = {
 # reached (so nothing slips back unnoticed); the targets are shown beside them.
 FLOORS.update(
     {
-        "crisis recall, held-out (da)": 0.84,
-        "crisis recall, held-out (en)": 0.78,
+        "crisis recall, held-out (da)": 0.90,
+        "crisis recall, held-out (en)": 0.89,
         "grooming recall, held-out (da)": 0.55,
         "grooming recall, held-out (en)": 0.55,
     }
 )
 CEILINGS.update(
     {
-        "crisis false positives, held-out (da)": 0.18,
-        "crisis false positives, held-out (en)": 0.11,
+        "crisis false positives, held-out (da)": 0.20,
+        "crisis false positives, held-out (en)": 0.12,
         "grooming false positives, held-out (da)": 0.15,
         "grooming false positives, held-out (en)": 0.15,
     }
