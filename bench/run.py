@@ -52,7 +52,23 @@ def machine() -> str:
         text=True,
         check=False,
     ).stdout.strip()
-    return f"{cpu}, {os.cpu_count()} cores{memory}; Python {platform.python_version()}; commit {commit}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; Python {platform.python_version()}; commit {commit}; "
+        f"reference loop {reference_loop_ms():.0f} ms"
+    )
+
+
+def reference_loop_ms() -> float:
+    """How fast this machine runs plain Python right now: sum(range(10**7)), best of five.
+    Shared machines vary from hour to hour; compare figures only with a similar value here."""
+    import time
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def main() -> None:

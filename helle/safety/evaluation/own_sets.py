@@ -54,7 +54,27 @@ def is_look_alike(row: dict) -> bool:
 
 
 def crisis_training_rows(paths=CRISIS_TRAINING_FILES) -> list[dict]:
-    return [row for path in paths if Path(path).exists() for row in read_jsonl(Path(path))]
+    """The rows of our crisis sets, without any text that is also in the held-out set: sets
+    written apart sometimes share a common line ("jeg dør af grin 😂😂"), and a model must
+    never have seen what measures it."""
+    held_out = _held_out_texts()
+    return [
+        row
+        for path in paths
+        if Path(path).exists()
+        for row in read_jsonl(Path(path))
+        if _key(row["text"]) not in held_out
+    ]
+
+
+def _key(text: str) -> str:
+    return text.casefold().strip()
+
+
+def _held_out_texts() -> frozenset[str]:
+    if not CRISIS_HELDOUT.exists():
+        return frozenset()
+    return frozenset(_key(row["text"]) for row in read_jsonl(CRISIS_HELDOUT))
 
 
 def train_crisis_model(extra: list[tuple[str, str]] = (), sources: list[str] | None = None):

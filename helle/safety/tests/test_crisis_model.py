@@ -83,3 +83,15 @@ def test_training_the_crisis_model_saves_a_version_with_its_bar_for_false_alarms
     call_command("train_safety_model", "--task", "crisis", "--if-missing", stdout=again)
     assert "nothing to do" in again.getvalue()
     classifiers.reset_active_classifier()
+
+
+def test_the_held_out_sets_are_never_trained_on_and_share_no_text_with_training():
+    from helle.safety.evaluation import own_sets
+
+    assert own_sets.CRISIS_HELDOUT not in own_sets.CRISIS_TRAINING_FILES
+    if not own_sets.CRISIS_HELDOUT.exists():
+        pytest.skip("no held-out set in this checkout")
+    training = {row["text"].casefold().strip() for row in own_sets.crisis_training_rows()}
+    assert len(training) > 4000
+    held_out = {row["text"].casefold().strip() for row in own_sets.read_jsonl(own_sets.CRISIS_HELDOUT)}
+    assert not training & held_out
