@@ -22,6 +22,7 @@ run: $(VENV)/.installed
 	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py migrate --noinput
 	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py seed_demo
 	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py train_safety_model --task crisis --if-missing
+	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py train_safety_model --task grooming --if-missing
 	HELLE_DEBUG=$${HELLE_DEBUG:-1} $(PY) manage.py serve --port $(PORT)
 
 test: $(VENV)/.installed

@@ -519,7 +519,10 @@ def _sha256(path: Path) -> str:
 
 # --- The model in use ---------------------------------------------------------------------------------
 
-TASKS = ("harassment", "crisis")  # one model per task, each in its own folder
+TASKS = ("harassment", "crisis", "grooming")  # one model per task, each in its own folder
+# The models assess() asks about every text; the grooming model reads chat messages when a
+# conversation is scored (helle.safety.detectors.grooming.score_conversation).
+PIPELINE_TASKS = ("harassment", "crisis")
 _active: dict[str, LinearTextClassifier | None] = {}
 _lock = threading.Lock()
 
@@ -579,9 +582,9 @@ def active_classifier(task: str = "harassment") -> LinearTextClassifier | None:
     return _active[task]
 
 
-def active_classifiers() -> dict[str, LinearTextClassifier]:
-    """Every task's model that exists, by task."""
-    return {task: model for task in TASKS if (model := active_classifier(task)) is not None}
+def active_classifiers(tasks: tuple[str, ...] = PIPELINE_TASKS) -> dict[str, LinearTextClassifier]:
+    """The models that exist for these tasks, by task."""
+    return {task: model for task in tasks if (model := active_classifier(task)) is not None}
 
 
 def reset_active_classifier() -> None:

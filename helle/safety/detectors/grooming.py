@@ -77,8 +77,14 @@ KINDS: dict[str, Kind] = {
         Kind("sexual", Severity.HIGH, 0.85, 0.45, 5, "sexual talk or questions"),
         Kind("meeting", Severity.HIGH, 0.8, 0.38, 5, "suggested meeting in person"),
         Kind("threat", Severity.HIGH, 0.9, 0.55, 6, "threatened to share pictures or tell others"),
+        # A message no list holds that the grooming model reads as a grooming move. Stage 0:
+        # it counts as a kind of its own, but says nothing about the order of things.
+        Kind("model", Severity.MEDIUM, 0.0, 0.30, 0, "the classifier reads a grooming move"),  # MODEL_KIND
     )
 }
+
+MODEL_KIND = "model"
+LIST_KINDS = tuple(kind for kind in KINDS if kind != MODEL_KIND)  # the kinds with word lists
 
 # A meeting suggested together with a youth club, a counsellor or parents counts this much.
 SUPERVISED_MEETING_FACTOR = 0.35
@@ -338,7 +344,7 @@ def phrase_matcher(languages: tuple[str, ...], lists: Iterable[tuple[str, str]])
 # pics", "snap?"), short chat lines are often given the wrong language, and a Danish grooming
 # phrase is still one in a message read as English. One regex for both also compiles once.
 _LANGUAGES = ("da", "en")
-_SIGNALS = phrase_matcher(_LANGUAGES, [(kind, f"grooming_{kind}") for kind in KINDS])
+_SIGNALS = phrase_matcher(_LANGUAGES, [(kind, f"grooming_{kind}") for kind in LIST_KINDS])
 _HARMLESS = phrase_matcher(_LANGUAGES, [("exception", "grooming_exceptions")])
 _SUPERVISED = phrase_matcher(_LANGUAGES, [("supervised", "grooming_supervised")])
 
@@ -463,10 +469,13 @@ def score_conversation(
     *,
     previous: ConversationRisk | None = None,
     language: str = "",
+    model=None,
 ) -> ConversationRisk:
     """The risk after `messages`, which follow the ones `previous` was scored on.
 
     `language` is passed on to `detect` (the lists of both languages are read anyway).
+    `model` (a grooming message classifier, optional) reads the messages in which the lists
+    found nothing.
 
     Scoring [m1, m2] and then [m3] with `previous` gives exactly what scoring [m1, m2, m3]
     does: the state kept is the signals found so far and the authors' age bands, and the
@@ -480,7 +489,7 @@ def score_conversation(
     for offset, message in enumerate(messages):
         if message.author_age_band in _RANK:
             bands[message.author_id] = message.author_age_band  # the latest known band counts
-        signals += _signals(message, previous.messages_seen + offset, language)
+        signals += _signals(message, previous.messages_seen + offset, language, model)
     score, counts, indexes, reasons = _assess(signals, bands)
     return ConversationRisk(
         score=score,
@@ -493,10 +502,14 @@ def score_conversation(
     )
 
 
-def _signals(message: ConversationMessage, index: int, language: str) -> list[Signal]:
+def _signals(message: ConversationMessage, index: int, language: str, model=None) -> list[Signal]:
     strongest: dict[str, float] = {}
     for finding in detect(normalise(message.text), language):
         strongest[finding.kind] = max(strongest.get(finding.kind, 0.0), finding.score)
+    if not strongest and model is not None:
+        score = model.positive_proba(message.text)
+        if score >= model.threshold:
+            strongest[MODEL_KIND] = score
     return [Signal(index, message.author_id, kind, score) for kind, score in strongest.items()]
 
 

@@ -144,7 +144,32 @@ def _conversation(row: dict) -> list[grooming.ConversationMessage]:
 GROOMING_HELDOUT = SETS / "grooming_heldout.jsonl"
 
 
-def evaluate_grooming(path: Path = SETS / "grooming.jsonl") -> dict:
+GROOMING_TRAINING_FILES = (TRAINING / "grooming_messages.jsonl",)
+# The grooming message model's bar: at most this share of the harmless look-alike messages
+# (out of fold) reach it.
+GROOMING_FALSE_ALARMS = 0.05
+_GROOMING_LOOK_ALIKES = {"look_alike", "legit_adult", "peer_flirting", "homework_photos", "support"}
+
+
+def is_grooming_look_alike(row: dict) -> bool:
+    return row["label"] == "none" and row.get("kind") in _GROOMING_LOOK_ALIKES
+
+
+def train_grooming_model():
+    from helle.safety.classifier import LinearTextClassifier
+
+    rows = [row for path in GROOMING_TRAINING_FILES if path.exists() for row in read_jsonl(path)]
+    examples = [(r["text"], "grooming" if r["label"] == "grooming" else "none") for r in rows]
+    look_alikes = [is_grooming_look_alike(r) for r in rows]
+    return LinearTextClassifier(labels=("none", "grooming")).train(
+        examples,
+        sources=[f"training/{p.name}" for p in GROOMING_TRAINING_FILES if p.exists()],
+        max_false_alarms=GROOMING_FALSE_ALARMS,
+        look_alikes=look_alikes,
+    )
+
+
+def evaluate_grooming(path: Path = SETS / "grooming.jsonl", model=None) -> dict:
     # The set also holds single-message examples (for the detector's tests); only whole
     # conversations count here.
     rows = [r for r in read_jsonl(path) if "messages" in r]
@@ -153,7 +178,9 @@ def evaluate_grooming(path: Path = SETS / "grooming.jsonl") -> dict:
         subset = [r for r in rows if r["lang"] == language]
         gold = [r["label"] for r in subset]
         predicted = [
-            "grooming" if grooming.score_conversation(_conversation(r), language=language).flagged else "none"
+            "grooming"
+            if grooming.score_conversation(_conversation(r), language=language, model=model).flagged
+            else "none"
             for r in subset
         ]
         result[language] = {

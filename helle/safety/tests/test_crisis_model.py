@@ -95,3 +95,20 @@ def test_the_held_out_sets_are_never_trained_on_and_share_no_text_with_training(
     assert len(training) > 4000
     held_out = {row["text"].casefold().strip() for row in own_sets.read_jsonl(own_sets.CRISIS_HELDOUT)}
     assert not training & held_out
+
+
+@pytest.mark.django_db
+def test_the_grooming_model_trains_by_command_and_is_left_to_conversation_scoring(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    data = tmp_path / "grooming_messages.jsonl"
+    moves = [f"vores blå bog {t}" for t in ("i aften", "bare os", "igen", "tænk på den", "husk")]
+    plain = ["god kamp i går", "tak for hjælpen", "vi ses", "hvad laver du", "fedt"]
+    rows = [{"text": t, "lang": "da", "label": "grooming", "kind": "secrecy"} for t in moves] * 4
+    rows += [{"text": t, "lang": "da", "label": "none", "kind": "look_alike"} for t in plain] * 4
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    call_command("train_safety_model", "--task", "grooming", "--data", str(data), stdout=StringIO())
+    assert classifiers.active_classifier("grooming").task == "grooming"
+    result = assess("vores blå bog i aften", surface=Surface.CHAT)
+    assert "grooming" not in result.model_version  # assess() never asks it
+    assert not [f for f in result.findings if f.kind == "model"]
+    classifiers.reset_active_classifier()

@@ -251,7 +251,7 @@ def test_the_set_has_at_least_40_grooming_and_40_harmless_conversations_per_lang
     assert labels.count("grooming") >= 40
     assert labels.count("none") >= 40
     examples = {(r["kind"], r["label"]) for r in MESSAGE_EXAMPLES if r["lang"] == language}
-    assert examples == {(kind, label) for kind in KINDS for label in ("grooming", "none")}
+    assert examples == {(kind, label) for kind in grooming.LIST_KINDS for label in ("grooming", "none")}
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
@@ -553,3 +553,22 @@ def test_an_adult_checking_that_the_parents_are_away_then_asking_for_the_camera_
     )
     assert risk.flagged
     assert set(risk.counts) == {"age_location", "photos"}
+
+
+def test_a_grooming_model_adds_what_the_lists_miss_and_only_there():
+    from helle.safety.classifier import LinearTextClassifier
+
+    # A made-up model that knows one made-up move: "vores blå bog". The lists know nothing of it.
+    model = LinearTextClassifier(labels=("none", "grooming")).train(
+        [(f"vores blå bog {t}", "grooming") for t in ("i aften", "bare os", "igen", "tænk på den", "husk")]
+        + [(t, "none") for t in ("god kamp i går", "tak for hjælpen", "vi ses", "hvad laver du", "fedt")],
+        tune_threshold=False,
+    )
+    conversation = adult_to_teen("vores blå bog i aften?", "tænk på vores blå bog", writer="26+", reader="13-15")
+    without = score_conversation(conversation)
+    with_model = score_conversation(conversation, model=model)
+    assert without.score == 0 and with_model.counts == {"model": 2}
+    assert with_model.score > 0.4
+    # A message the lists already read is left to them.
+    listed = adult_to_teen("hvor gammel er du?", writer="26+", reader="13-15")
+    assert score_conversation(listed, model=model).counts == {"age_location": 1}

@@ -42,8 +42,8 @@ FLOORS.update(
     {
         "crisis recall, held-out (da)": 0.90,
         "crisis recall, held-out (en)": 0.89,
-        "grooming recall, held-out (da)": 0.55,
-        "grooming recall, held-out (en)": 0.55,
+        "grooming recall, held-out (da)": 0.90,
+        "grooming recall, held-out (en)": 0.80,
     }
 )
 CEILINGS.update(
@@ -349,15 +349,30 @@ class Command(BaseCommand):
         if not path.exists():
             return [*lines, f"_{path.name} not found; skipped._", ""]
         lines += [
-            "`sets/grooming_heldout.jsonl` was written by someone who did not see the word lists; "
-            "nothing was tuned on it since.",
+            "`sets/grooming_heldout.jsonl` was written by someone who did not see the word lists or the "
+            "training messages; nothing was tuned on it since. With a model: the grooming message "
+            "model, trained here as `train_safety_model --task grooming` does, reads the messages in "
+            "which the lists found nothing.",
             "",
         ]
-        for language, part in own_sets.evaluate_grooming(path).items():
-            self.figures[f"grooming recall, held-out ({language})"] = part["per_label"]["grooming"]["recall"]
-            self.figures[f"grooming false positives, held-out ({language})"] = part["false_positive_rate"]
+        systems = {"rules": own_sets.evaluate_grooming(path)}
+        if any(p.exists() for p in own_sets.GROOMING_TRAINING_FILES):
+            model = own_sets.train_grooming_model()
+            systems["rules + model"] = own_sets.evaluate_grooming(path, model)
+            lines += [f"Model {model.version}, threshold {model.threshold:.2f} (chosen out of fold).", ""]
+        for language in ("da", "en"):
+            rows = []
+            for name, result in systems.items():
+                part = result[language]
+                scores = part["per_label"]["grooming"]
+                rows.append(
+                    [name, pct(scores["recall"]), pct(scores["precision"]), pct(part["false_positive_rate"])]
+                )
+            best = systems.get("rules + model", systems["rules"])[language]
+            self.figures[f"grooming recall, held-out ({language})"] = best["per_label"]["grooming"]["recall"]
+            self.figures[f"grooming false positives, held-out ({language})"] = best["false_positive_rate"]
             lines += [f"### {language}", ""]
-            lines += table(["label", "precision", "recall", "F1", "n"], label_rows(part["per_label"]))
+            lines += table(["system", "recall", "precision", "false alarms"], rows)
         return lines
 
     # --- floors ----------------------------------------------------------------------------------

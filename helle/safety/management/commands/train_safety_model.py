@@ -18,7 +18,10 @@ from helle.safety.evaluation.offensive import training_examples_from_dkhate
 from helle.safety.evaluation.own_sets import (
     CRISIS_FALSE_ALARMS,
     CRISIS_TRAINING_FILES,
+    GROOMING_FALSE_ALARMS,
+    GROOMING_TRAINING_FILES,
     crisis_training_rows,
+    is_grooming_look_alike,
     is_look_alike,
     read_jsonl,
 )
@@ -42,8 +45,9 @@ def read_file(path: Path, task: str) -> list[tuple[str, str, bool]]:
     look-alike marks harmless texts that resemble the task's label (they set the crisis bar)."""
     if path.suffix == ".jsonl":
         rows = crisis_training_rows([path]) if task == "crisis" else read_jsonl(path)
-        return [(r["text"], task if r["label"] == task else "none", is_look_alike(r)) for r in rows]
-    if task == "crisis":
+        look_alike = is_look_alike if task == "crisis" else is_grooming_look_alike
+        return [(r["text"], task if r["label"] == task else "none", look_alike(r)) for r in rows]
+    if task in ("crisis", "grooming"):
         raise CommandError(
             f"{path}: the crisis model learns from .jsonl files like {CRISIS_TRAINING_FILES[0].name}"
         )
@@ -106,12 +110,12 @@ class Command(BaseCommand):
 
         self.step(2, f"Training on {len(train)} examples (this takes up to a minute) ...")
         started = time.monotonic()
-        crisis = task == "crisis"
+        false_alarms = {"crisis": CRISIS_FALSE_ALARMS, "grooming": GROOMING_FALSE_ALARMS}.get(task)
         model = classifiers.LinearTextClassifier(labels=labels).train(
             [(text, label) for text, label, _ in train],
             sources=sources,
-            max_false_alarms=CRISIS_FALSE_ALARMS if crisis else None,
-            look_alikes=[look_alike for _, _, look_alike in train] if crisis else None,
+            max_false_alarms=false_alarms,
+            look_alikes=[look_alike for _, _, look_alike in train] if false_alarms else None,
         )
         self.stdout.write(
             f"      done in {time.monotonic() - started:.0f} s; threshold {model.threshold:.2f}."
@@ -138,7 +142,8 @@ class Command(BaseCommand):
 
     def read(self, task: str, data: list[Path], no_decisions: bool):
         examples, sources = [], []
-        paths = data or ([p for p in CRISIS_TRAINING_FILES if p.exists()] if task == "crisis" else [])
+        defaults = {"crisis": CRISIS_TRAINING_FILES, "grooming": GROOMING_TRAINING_FILES}.get(task, ())
+        paths = data or [p for p in defaults if p.exists()]
         if not paths:
             raise CommandError("Give the labelled data with --data (for example DKHATE's train.tsv).")
         for path in paths:
