@@ -564,7 +564,9 @@ def test_a_grooming_model_adds_what_the_lists_miss_and_only_there():
         + [(t, "none") for t in ("god kamp i går", "tak for hjælpen", "vi ses", "hvad laver du", "fedt")],
         tune_threshold=False,
     )
-    conversation = adult_to_teen("vores blå bog i aften?", "tænk på vores blå bog", writer="26+", reader="13-15")
+    conversation = adult_to_teen(
+        "vores blå bog i aften?", "tænk på vores blå bog", writer="26+", reader="13-15"
+    )
     without = score_conversation(conversation)
     with_model = score_conversation(conversation, model=model)
     assert without.score == 0 and with_model.counts == {"model": 2}
