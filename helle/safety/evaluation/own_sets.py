@@ -32,14 +32,6 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def crisis_training_examples(paths) -> list[tuple[str, str]]:
-    """(text, "crisis" | "none") from crisis sets: worry about someone else is not the
-    writer's own crisis, so it counts as "none" here (the rules tell it apart)."""
-    return [
-        (row["text"], "crisis" if row["label"] == "crisis" else "none") for row in crisis_training_rows(paths)
-    ]
-
-
 # The crisis model's bar: the lowest at which at most this share of the harmless look-alikes in
 # the training data (out of fold) reach it; the rules' own false alarms come on top. Issue 4
 # asks for at most 5 % false alarms on look-alikes; held-out data (docs/evaluation.md) shows
@@ -83,6 +75,7 @@ def train_crisis_model(extra: list[tuple[str, str]] = (), sources: list[str] | N
     from helle.safety.classifier import LinearTextClassifier
 
     rows = crisis_training_rows()
+    # Worry about someone else is not the writer's own crisis: "none" here (the rules tell it apart).
     examples = [(r["text"], "crisis" if r["label"] == "crisis" else "none") for r in rows] + list(extra)
     look_alikes = [is_look_alike(r) for r in rows] + [False] * len(extra)
     sources = sources or [f"{p.parent.name}/{p.name}" for p in CRISIS_TRAINING_FILES if p.exists()]
