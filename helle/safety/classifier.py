@@ -96,11 +96,14 @@ WORD_CACHE_SIZE = 100_000
 
 def word_ngrams(text: str) -> set[str]:
     """Words and pairs of words: "du er grim" -> du, er, grim, "du er", "er grim"."""
-    return _ngrams_of(alphanumeric_words(text))  # = _WORDS.findall(text), faster
-
-
-def _ngrams_of(tokens: list[str]) -> set[str]:
+    tokens = alphanumeric_words(text)  # = _WORDS.findall(text), faster
     return {*tokens, *map(" ".join, pairwise(tokens))}
+
+
+def _ngrams_of(tokens: list[str]) -> set[str | tuple[str, str]]:
+    """`word_ngrams` as the fast scorer reads them: a pair as a tuple ("du", "er"), which
+    pairwise() makes in C, instead of a joined string (see `_Block`)."""
+    return {*tokens, *pairwise(tokens)}
 
 
 @lru_cache(maxsize=50_000)
@@ -169,7 +172,7 @@ class PerWordCharFeatures:
 class Features:
     """What every model reads from one prepared text, worked out once for all of them."""
 
-    ngrams: set[str]  # word 1–2-grams
+    ngrams: set[str | tuple[str, str]]  # word 1–2-grams, pairs as tuples
     words: set[str]  # distinct words, for their character n-grams
 
 
@@ -194,6 +197,14 @@ class _Block:
     # word -> (sum of idf × weight, sum of idf²) of its known character n-grams. Words recur,
     # so most words of most messages are found here.
     _word_sums: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False, compare=False)
+    # The word table as `Features.ngrams` are looked up: "du er" as ("du", "er").
+    _lookup: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.analyzer == "word":
+            self._lookup = {tuple(g.split(" ")) if " " in g else g: v for g, v in self.table.items()}
+        else:
+            self._lookup = self.table
 
     def _char_sums(self, word: str) -> tuple[float, float]:
         table = self.table
@@ -208,7 +219,9 @@ class _Block:
 
     def score_features(self, found_in: Features) -> float:
         if self.analyzer == "word":
-            found = [t for t in map(self.table.get, found_in.ngrams) if t is not None]
+            # Known n-grams' pairs of sums (a pair is never empty, so filter(None) drops only the
+            # unknown ones, in C).
+            found = list(filter(None, map(self._lookup.get, found_in.ngrams)))
         else:
             words = found_in.words
             found = list(map(self._word_sums.get, words))
