@@ -81,7 +81,10 @@ def _everywhere(label: Label, action: Action, **kwargs) -> list[Rule]:
 
 
 DEFAULT_RULES: list[Rule] = [
-    *_everywhere(Label.CRISIS, Action.CRISIS),
+    # A crisis alerts at once; thoughts or self-harm that are over ("history", LOW) go to the
+    # review queue: staff want to know, but it is no emergency.
+    *_everywhere(Label.CRISIS, Action.CRISIS, min_severity=Severity.MEDIUM),
+    *_everywhere(Label.CRISIS, Action.FLAG),
     *_everywhere(Label.CONCERN, Action.FLAG),
     # Contact details: never public, masked in chat, seen only by staff in letters. Weak
     # findings (a street name alone, a number that may be a date) are only flagged.

@@ -46,6 +46,7 @@ def allow(domains: set[str], phone_numbers: set[str]) -> None:
     ALLOWED_DOMAINS = LISTED_DOMAINS | {d.casefold().removeprefix("www.") for d in domains if d}
     ALLOWED_PHONE_NUMBERS = frozenset(filter(None, ("".join(filter(str.isdigit, n)) for n in phone_numbers)))
 
+
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _NOT_WORD_BEFORE = r"(?<![^\W_])"

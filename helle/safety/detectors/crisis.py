@@ -942,8 +942,9 @@ def _about_a_topic(message: Message, candidate: Candidate) -> bool:
     clause = message.clause(hit.start)
     sentence = message.sentence(hit.start)
     if candidate.person == "":
-        # "vi har om selvmordstanker i dansk", "tema om psykisk sundhed og selvskade"
-        return message.has(TOPIC, *clause) or any(
+        # Nobody's: "vi har om selvmordstanker i dansk", "tema om psykisk sundhed og selvskade",
+        # "hvad er forskellen på selvskade og et selvmordsforsøg? det er til en opgave".
+        return message.has(TOPIC) or any(
             sentence[0] <= t.start and t.end <= a.start and a.end <= hit.start
             for t in message.guards(TOPIC)
             for a in message.guards(ABOUT)
@@ -1023,6 +1024,25 @@ def _accident_in_sentence(message: Message, hit: Hit) -> bool:
     )
 
 
+# "kan ikke mere med den gruppechat", "gider ikke mere af League", "can't anymore with this
+# class": a soft phrase with a named object is about that thing. Not when the object is life,
+# everything, or as vague as "det her" ("jeg kan ikke mere med det her"), which can mean life.
+_OBJECT_AFTER = re.compile(
+    r"[ \t]*(?:med|af|over|with|of)[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?", re.IGNORECASE
+)
+_NO_NAMED_OBJECT = frozenset(
+    "det dette den alt alle alting livet liv mit min mig mine selv at noget nogen os jer her der nu mere "
+    "være leve eksistere "
+    "it this that everything life my me myself living anything anyone all us here there now anymore "
+    "be being live exist existing alive".split()
+)
+
+
+def _fed_up_with_something(message: Message, hit: Hit) -> bool:
+    after = _OBJECT_AFTER.match(message.original, hit.end)
+    return bool(after) and any(w.casefold() not in _NO_NAMED_OBJECT for w in after.groups() if w)
+
+
 def _keep(message: Message, candidate: Candidate) -> bool:
     """Decide whose a core or soft phrase is, and whether it is meant at all."""
     hit, phrase = candidate.hit, candidate.phrase
@@ -1034,9 +1054,12 @@ def _keep(message: Message, candidate: Candidate) -> bool:
     ):
         # "skar mig i køkkenet", "hoppe fra broen ned i vandet", "står på broen og venter på bussen"
         return False
-    if candidate.role == SOFT and any(
-        hit.start <= w.start and w.end <= clause[1] and message.word_count(hit.end, w.start) <= 4
-        for w in message.guards(EVERYDAY)
+    if candidate.role == SOFT and (
+        any(
+            hit.start <= w.start and w.end <= clause[1] and message.word_count(hit.end, w.start) <= 4
+            for w in message.guards(EVERYDAY)
+        )
+        or (candidate.kind == "ideation" and _fed_up_with_something(message, hit))
     ):
         return False  # "jeg orker ikke mere lektier", "jeg kan ikke mere af det her vejr"
     whose = message.quotation(hit)

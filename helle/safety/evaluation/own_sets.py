@@ -10,22 +10,29 @@ from pathlib import Path
 
 from helle.safety.detectors import crisis, grooming
 from helle.safety.evaluation.metrics import confusion, per_label, rate
-from helle.safety.findings import Label
+from helle.safety.findings import Label, Severity
 from helle.safety.language import detect_language
 from helle.safety.normalise import normalise
 
 SETS = Path(__file__).resolve().parent / "sets"
 CRISIS_LABELS = ("crisis", "concern_for_other", "none")
-# What the crisis model learns from: sentences written for training, and our evaluation set
-# of the rules. Never the held-out set (sets/crisis_heldout.jsonl): it measures the model.
+# What the crisis model learns from: sentences written for training, each file by another
+# writer, and our evaluation set of the rules. Never the held-out sets: they measure the model.
 TRAINING = Path(__file__).resolve().parents[1] / "training"
 CRISIS_TRAINING_FILES = (
     TRAINING / "crisis.jsonl",
     TRAINING / "crisis_more.jsonl",
     TRAINING / "crisis_third.jsonl",
+    TRAINING / "crisis_da_chat.jsonl",
+    TRAINING / "crisis_da_posts.jsonl",
+    TRAINING / "crisis_en_mixed.jsonl",
+    TRAINING / "crisis_en_posts.jsonl",
+    TRAINING / "crisis_en_chat.jsonl",
     SETS / "crisis.jsonl",
 )
-CRISIS_HELDOUT = SETS / "crisis_heldout.jsonl"
+# Written blind, each by someone who saw no rule, list or training sentence; the second one
+# after the first had been used for several rounds of work, so it is the fresher estimate.
+CRISIS_HELDOUTS = (SETS / "crisis_heldout.jsonl", SETS / "crisis_heldout_2.jsonl")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -36,7 +43,7 @@ def read_jsonl(path: Path) -> list[dict]:
 # the training data (out of fold) reach it; the rules' own false alarms come on top. Issue 4
 # asks for at most 5 % false alarms on look-alikes; held-out data (docs/evaluation.md) shows
 # what this buys: recall first, because a missed crisis costs more than a false alarm.
-CRISIS_FALSE_ALARMS = 0.08
+CRISIS_FALSE_ALARMS = 0.10
 
 
 def is_look_alike(row: dict) -> bool:
@@ -46,12 +53,12 @@ def is_look_alike(row: dict) -> bool:
 
 
 def crisis_training_rows(paths=CRISIS_TRAINING_FILES) -> list[dict]:
-    """The rows of our crisis sets, without any text that is also in the held-out set: sets
-    written apart sometimes share a common line ("jeg dør af grin 😂😂"), and a model must
-    never have seen what measures it."""
+    """The rows of our crisis sets, each with its file's name as "source" (one file, one writer),
+    without any text that is also in a held-out set: sets written apart sometimes share a
+    common line ("jeg dør af grin 😂😂"), and a model must never have seen what measures it."""
     held_out = _held_out_texts()
     return [
-        row
+        {**row, "source": f"{Path(path).parent.name}/{Path(path).name}"}
         for path in paths
         if Path(path).exists()
         for row in read_jsonl(Path(path))
@@ -64,9 +71,9 @@ def _key(text: str) -> str:
 
 
 def _held_out_texts() -> frozenset[str]:
-    if not CRISIS_HELDOUT.exists():
-        return frozenset()
-    return frozenset(_key(row["text"]) for row in read_jsonl(CRISIS_HELDOUT))
+    return frozenset(
+        _key(row["text"]) for path in CRISIS_HELDOUTS if path.exists() for row in read_jsonl(path)
+    )
 
 
 def train_crisis_model(extra: list[tuple[str, str]] = (), sources: list[str] | None = None):
@@ -78,28 +85,39 @@ def train_crisis_model(extra: list[tuple[str, str]] = (), sources: list[str] | N
     # Worry about someone else is not the writer's own crisis: "none" here (the rules tell it apart).
     examples = [(r["text"], "crisis" if r["label"] == "crisis" else "none") for r in rows] + list(extra)
     look_alikes = [is_look_alike(r) for r in rows] + [False] * len(extra)
+    groups = [r["source"] for r in rows] + ["extra"] * len(extra)
     sources = sources or [f"{p.parent.name}/{p.name}" for p in CRISIS_TRAINING_FILES if p.exists()]
     return LinearTextClassifier(labels=("none", "crisis")).train(
-        examples, sources=sources, max_false_alarms=CRISIS_FALSE_ALARMS, look_alikes=look_alikes
+        examples,
+        sources=sources,
+        max_false_alarms=CRISIS_FALSE_ALARMS,
+        look_alikes=look_alikes,
+        groups=groups,
     )
 
 
 def crisis_prediction(text: str, model=None) -> str:
     """What the rules say, and, when `model` (a crisis classifier) is given, what the pipeline
-    says: the model is asked only when the rules found neither crisis nor concern."""
+    says: the model is asked only when the rules found neither crisis nor concern. "crisis"
+    is what alerts staff; past thoughts that are over (kind "history", LOW) are only flagged
+    for review, like worry about someone else, so they count as "none" here."""
     language = detect_language(text)
-    labels = {f.label for f in crisis.detect(normalise(text), language)}
-    if Label.CRISIS in labels:
+    findings = crisis.detect(normalise(text), language)
+    labels = {f.label for f in findings}
+    if any(f.label is Label.CRISIS and f.severity >= Severity.MEDIUM for f in findings):
         return "crisis"
     if Label.CONCERN in labels:
         return "concern_for_other"
+    if Label.CRISIS in labels:
+        return "none"  # history: flagged for review, no alert, and the model is not asked
     if model is not None and model.knows_language(language) and model.positive_proba(text) >= model.threshold:
         return "crisis"
     return "none"
 
 
-def evaluate_crisis(path: Path = SETS / "crisis.jsonl", model=None) -> dict:
-    rows = read_jsonl(path)
+def evaluate_crisis(path: Path | tuple[Path, ...] = SETS / "crisis.jsonl", model=None) -> dict:
+    """Scores per language on one set, or on several together (a tuple of paths)."""
+    rows = [row for one in (path if isinstance(path, tuple) else (path,)) for row in read_jsonl(one)]
     result = {}
     for language in ("da", "en"):
         subset = [r for r in rows if r["lang"] == language]

@@ -268,3 +268,29 @@ def _danish(text: str) -> bool:
     from helle.safety.language import detect_language
 
     return detect_language(text) == "da"
+
+
+def test_with_writers_named_each_writers_texts_are_judged_by_a_model_that_never_read_them():
+    # Each writer has words of their own for harmful and harmless texts. Random folds learn a
+    # writer's words from their other texts; folds by writer cannot, as a new writer's texts.
+    writers = {"a": ("zebra", "lion"), "b": ("giraffe", "tiger"), "c": ("walrus", "otter")}
+    examples, groups = [], []
+    for writer, (harmful, harmless) in writers.items():
+        for n in range(12):
+            examples += [(f"{harmful} og nummer {n}", "harassment"), (f"{harmless} og nummer {n}", "none")]
+            groups += [writer, writer]
+    by_writer = LinearTextClassifier().train(examples, groups=groups)
+    at_random = LinearTextClassifier().train(examples)
+
+    def separation(model) -> float:
+        """Mean out-of-fold probability of the harmful texts minus that of the harmless ones."""
+        harmful = [
+            p for p, (_, label) in zip(model.oof_proba, examples, strict=True) if label == "harassment"
+        ]
+        harmless = [p for p, (_, label) in zip(model.oof_proba, examples, strict=True) if label == "none"]
+        return sum(harmful) / len(harmful) - sum(harmless) / len(harmless)
+
+    assert separation(at_random) > 0.5
+    assert abs(separation(by_writer)) < 0.2
+    chosen = by_writer.metadata["model"]["threshold_chosen_for"]
+    assert chosen == "best macro-F1 of a writer the model did not learn from"

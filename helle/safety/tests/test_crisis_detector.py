@@ -503,3 +503,54 @@ def test_worry_about_a_friend_in_the_labelled_set_is_mostly_a_concern(language):
 
 
 # --- Speed ----------------------------------------------------------------------------------------
+
+
+# --- Fed up with something, a word asked about, a story that is over --------------------------
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("jeg kan ikke mere med den klasse, der sker aldrig noget", "da"),
+        ("gider ikke mere af det spil, har tabt ti gange", "da"),
+        ("orker ikke mere i dag, skal bare sove", "da"),
+        ("i can't anymore with this roommate, she never cleans", "en"),
+    ],
+)
+def test_fed_up_with_a_named_thing_is_not_a_crisis(text, language):
+    assert Label.CRISIS not in labels(text, language)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("jeg kan ikke mere med livet", "da"),
+        ("jeg kan ikke mere med det her, jeg er så træt", "da"),
+        ("i can't do this anymore with my life", "en"),
+    ],
+)
+def test_fed_up_with_life_or_with_it_all_stays_a_crisis(text, language):
+    assert Label.CRISIS in labels(text, language)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("hvad er forskellen på selvskade og et selvmordsforsøg? det skal bruges til min sso", "da"),
+        ("what does self-harm mean? it came up in a text for my research project", "en"),
+    ],
+)
+def test_asking_about_a_word_for_school_is_a_topic(text, language):
+    assert Label.CRISIS not in labels(text, language)
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("for tre år siden cuttede jeg, nu er jeg frivillig og hjælper andre", "da"),
+        ("jeg har været et år uden selvskade i dag og er stolt", "da"),
+        ("two years since my last suicidal thoughts, therapy really helped", "en"),
+    ],
+)
+def test_thoughts_that_are_over_are_history_not_a_crisis_now(text, language):
+    assert crisis_kinds(text, language) == {"history"}

@@ -78,7 +78,7 @@ def test_training_the_crisis_model_saves_a_version_with_its_bar_for_false_alarms
     version = ModelVersion.objects.get(task="crisis", is_active=True)
     model = classifiers.active_classifier("crisis")
     assert model.version == version.version and model.task == "crisis"
-    assert model.metadata["model"]["threshold_chosen_for"] == "at most 8% false alarms on look-alikes"
+    assert model.metadata["model"]["threshold_chosen_for"] == "at most 10% false alarms on look-alikes"
     again = StringIO()
     call_command("train_safety_model", "--task", "crisis", "--if-missing", stdout=again)
     assert "nothing to do" in again.getvalue()
@@ -88,13 +88,17 @@ def test_training_the_crisis_model_saves_a_version_with_its_bar_for_false_alarms
 def test_the_held_out_sets_are_never_trained_on_and_share_no_text_with_training():
     from helle.safety.evaluation import own_sets
 
-    assert own_sets.CRISIS_HELDOUT not in own_sets.CRISIS_TRAINING_FILES
-    if not own_sets.CRISIS_HELDOUT.exists():
+    assert not set(own_sets.CRISIS_HELDOUTS) & set(own_sets.CRISIS_TRAINING_FILES)
+    present = [path for path in own_sets.CRISIS_HELDOUTS if path.exists()]
+    if not present:
         pytest.skip("no held-out set in this checkout")
-    training = {row["text"].casefold().strip() for row in own_sets.crisis_training_rows()}
-    assert len(training) > 4000
-    held_out = {row["text"].casefold().strip() for row in own_sets.read_jsonl(own_sets.CRISIS_HELDOUT)}
-    assert not training & held_out
+    rows = own_sets.crisis_training_rows()
+    assert len(rows) > 4000
+    assert len({row["source"] for row in rows}) >= 3  # writers, for the threshold (MIN_GROUPS)
+    training = {row["text"].casefold().strip() for row in rows}
+    for path in present:
+        held_out = {row["text"].casefold().strip() for row in own_sets.read_jsonl(path)}
+        assert not training & held_out, path.name
 
 
 @pytest.mark.django_db

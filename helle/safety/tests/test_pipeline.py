@@ -142,6 +142,8 @@ def test_the_help_lines_the_site_shows_may_be_named_but_other_numbers_not():
     # A help line the admins add is allowed within moments (the settings reload on the change).
     text = "de har et nummer, 33 44 55 66, og en side: www.ny-linje.dk"
     assert {f.kind for f in assess(text, surface=Surface.FORUM).findings} >= {"phone", "url"}
-    HelpLine.objects.create(country="DK", name="Ny linje", phone="33 44 55 66", website="https://www.ny-linje.dk/")
+    HelpLine.objects.create(
+        country="DK", name="Ny linje", phone="33 44 55 66", website="https://www.ny-linje.dk/"
+    )
     pipeline._settings.loaded_at = 0.0
     assert Label.CONTACT not in assess(text, surface=Surface.FORUM).labels()

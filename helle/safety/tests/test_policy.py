@@ -43,6 +43,16 @@ def test_a_crisis_is_delivered_and_alerts_staff_on_every_surface(surface):
     assert decision.refusals == ()
 
 
+@pytest.mark.parametrize("surface", Surface.values)
+def test_thoughts_that_are_over_go_to_review_without_an_alert(surface):
+    history = Finding(Label.CRISIS, 0, 30, 0.5, "past", kind="history", severity=Severity.LOW)
+    decision = decide([history], surface=surface, trust_level=0, rules=DEFAULT_RULES)
+    assert decision.action is Action.FLAG
+    assert decision.review and not decision.alert_staff
+    current = finding(Label.CRISIS, "self_harm")  # and anything current alerts again
+    assert decide([history, current], surface=surface, trust_level=0, rules=DEFAULT_RULES).alert_staff
+
+
 def test_a_crisis_with_contact_details_in_the_forum_is_delivered_with_the_details_masked():
     crisis, phone = finding(Label.CRISIS, "ideation"), finding(Label.CONTACT, "phone", 10, 20)
     decision = decide([crisis, phone], surface=Surface.FORUM, trust_level=0, rules=DEFAULT_RULES)

@@ -164,48 +164,57 @@ class Command(BaseCommand):
         return lines
 
     def crisis_heldout(self, data: Path) -> list[str]:
-        """Crisis on a held-out set: sentences no rule or model was written, tuned or trained on"""
-        path = own_sets.CRISIS_HELDOUT
+        """Crisis on held-out sets: sentences no rule or model was written, tuned or trained on"""
+        paths = tuple(path for path in own_sets.CRISIS_HELDOUTS if path.exists())
         lines = [
             "## Crisis, held-out",
             "",
-            "`sets/crisis_heldout.jsonl` was written by someone who did not see the rules, the word lists "
-            "or the training sentences, and nothing was tuned on it since. Every harmless text in it is a "
-            "look-alike. The crisis model is trained here, as `train_safety_model --task crisis` does, on "
-            "the sentences in `training/` and `sets/crisis.jsonl`; it is asked only when the rules found "
-            "neither crisis nor worry about someone else. Its bar is the lowest at which at most 8 % of "
-            "the training look-alikes reach it (out of fold): we chose recall over false alarms, "
-            "because a false alarm costs a counsellor a look and a missed crisis costs far more.",
+            "Each of `sets/crisis_heldout.jsonl` and `sets/crisis_heldout_2.jsonl` was written by someone "
+            "who did not see the rules, the word lists or the training sentences, and nothing was tuned "
+            "on them. The second was written after the first had served several rounds of work, so it is "
+            "the fresher estimate; the targets are checked on both together. Every harmless text in them "
+            "is a look-alike. The crisis model is trained here, as `train_safety_model --task crisis` "
+            "does, on the sentences in `training/` and `sets/crisis.jsonl`; it is asked only when the "
+            "rules found neither crisis nor worry about someone else. Its bar is chosen on predictions "
+            "for each training writer's sentences by a model trained on the other writers' (see "
+            "`own_sets.CRISIS_FALSE_ALARMS`): we chose recall over false alarms, because a false alarm "
+            "costs a counsellor a look and a missed crisis costs far more.",
             "",
         ]
-        if not path.exists():
-            return [*lines, f"_{path.name} not found; skipped._", ""]
+        if not paths:
+            return [*lines, "_No held-out set found; skipped._", ""]
         model = own_sets.train_crisis_model()
-        systems = {
-            "rules": own_sets.evaluate_crisis(path),
-            "rules + model": own_sets.evaluate_crisis(path, model),
+        lines += [f"Model {model.version}, threshold {model.threshold:.2f}.", ""]
+        named = [(path.name, path) for path in paths]
+        if len(paths) > 1:
+            named.append(("both together", paths))
+        results = {
+            (name, system): own_sets.evaluate_crisis(path, with_model)
+            for name, path in named
+            for system, with_model in (("rules", None), ("rules + model", model))
         }
-        lines += [f"Model {model.version}, threshold {model.threshold:.2f} (chosen out of fold).", ""]
         for language in ("da", "en"):
             rows = []
-            for name, result in systems.items():
+            for (name, system), result in results.items():
                 part = result[language]
-                crisis_scores, concern = part["per_label"]["crisis"], part["per_label"]["concern_for_other"]
+                crisis_scores = part["per_label"]["crisis"]
                 rows.append(
                     [
                         name,
+                        system,
                         pct(crisis_scores["recall"]),
                         pct(crisis_scores["precision"]),
                         pct(part["false_positive_rate"]),
-                        pct(concern["recall"]),
+                        pct(part["per_label"]["concern_for_other"]["recall"]),
                     ]
                 )
-            combined = systems["rules + model"][language]
+            combined = results[(named[-1][0], "rules + model")][language]
             self.figures[f"crisis recall, held-out ({language})"] = combined["per_label"]["crisis"]["recall"]
             self.figures[f"crisis false positives, held-out ({language})"] = combined["false_positive_rate"]
             lines += [f"### {language}", ""]
             lines += table(
                 [
+                    "set",
                     "system",
                     "crisis recall",
                     "crisis precision",

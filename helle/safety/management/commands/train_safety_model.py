@@ -40,25 +40,26 @@ def stratified_split(examples, labels, holdout: float, seed: int):
     return train, test
 
 
-def read_file(path: Path, task: str) -> list[tuple[str, str, bool]]:
-    """(text, label, look-alike) from a DKHATE-format .tsv (harassment) or one of our .jsonl sets;
-    look-alike marks harmless texts that resemble the task's label (they set the crisis bar)."""
+def read_file(path: Path, task: str) -> list[tuple[str, str, bool, str]]:
+    """(text, label, look-alike, source) from a DKHATE-format .tsv (harassment) or one of our
+    .jsonl sets; look-alike marks harmless texts that resemble the task's label (they set the
+    crisis and grooming bars); the source is the file, which stands for its writer."""
     if path.suffix == ".jsonl":
         rows = crisis_training_rows([path]) if task == "crisis" else read_jsonl(path)
         look_alike = is_look_alike if task == "crisis" else is_grooming_look_alike
-        return [(r["text"], task if r["label"] == task else "none", look_alike(r)) for r in rows]
+        return [(r["text"], task if r["label"] == task else "none", look_alike(r), path.name) for r in rows]
     if task in ("crisis", "grooming"):
         raise CommandError(
             f"{path}: the crisis model learns from .jsonl files like {CRISIS_TRAINING_FILES[0].name}"
         )
-    return [(text, label, False) for text, label in training_examples_from_dkhate(path)]
+    return [(text, label, False, path.name) for text, label in training_examples_from_dkhate(path)]
 
 
-def decided_examples(task: str) -> list[tuple[str, str, bool]]:
+def decided_examples(task: str) -> list[tuple[str, str, bool, str]]:
     """Moderators' decisions as examples: the content they hid for this task's label is
     positive, everything they let stand is negative."""
     return [
-        (e.text, task if e.label == task else "none", False)
+        (e.text, task if e.label == task else "none", False, "moderators' decisions")
         for e in TrainingExample.objects.all()
         if e.label in (task, "none")
     ]
@@ -100,7 +101,7 @@ class Command(BaseCommand):
         labels = ("none", task)
         self.step(1, f"Reading the training data for the {task} model ...")
         examples, sources = self.read(task, data, no_decisions)
-        if len({label for _, label, _ in examples}) < 2:
+        if len({label for _, label, *_ in examples}) < 2:
             raise CommandError("Training needs examples of both harmful and harmless texts.")
         train, test = stratified_split(examples, labels, holdout, seed)
         self.stdout.write(
@@ -112,10 +113,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         false_alarms = {"crisis": CRISIS_FALSE_ALARMS, "grooming": GROOMING_FALSE_ALARMS}.get(task)
         model = classifiers.LinearTextClassifier(labels=labels).train(
-            [(text, label) for text, label, _ in train],
+            [(text, label) for text, label, _, _ in train],
             sources=sources,
             max_false_alarms=false_alarms,
-            look_alikes=[look_alike for _, _, look_alike in train] if false_alarms else None,
+            look_alikes=[look_alike for _, _, look_alike, _ in train] if false_alarms else None,
+            groups=[source for *_, source in train] if false_alarms else None,
         )
         self.stdout.write(
             f"      done in {time.monotonic() - started:.0f} s; threshold {model.threshold:.2f}."
@@ -159,8 +161,8 @@ class Command(BaseCommand):
         return examples, sources
 
     def evaluate(self, model, test, labels, seed) -> dict:
-        gold = [label for _, label, _ in test]
-        predicted = model.predict([text for text, _, _ in test])
+        gold = [label for _, label, *_ in test]
+        predicted = model.predict([text for text, *_ in test])
         scores = per_label(gold, predicted, labels)
         for label in labels:
             s = scores[label]
