@@ -40,16 +40,16 @@ CEILINGS = {
 # reached (so nothing slips back unnoticed); the targets are shown beside them.
 FLOORS.update(
     {
-        "crisis recall, held-out (da)": 0.90,
-        "crisis recall, held-out (en)": 0.89,
+        "crisis recall, held-out (da)": 0.95,
+        "crisis recall, held-out (en)": 0.90,
         "grooming recall, held-out (da)": 0.90,
         "grooming recall, held-out (en)": 0.80,
     }
 )
 CEILINGS.update(
     {
-        "crisis false positives, held-out (da)": 0.20,
-        "crisis false positives, held-out (en)": 0.12,
+        "crisis false positives, held-out (da)": 0.13,
+        "crisis false positives, held-out (en)": 0.13,
         "grooming false positives, held-out (da)": 0.15,
         "grooming false positives, held-out (en)": 0.15,
     }
@@ -103,7 +103,7 @@ class Command(BaseCommand):
             "is below one.",
             "",
             "**How to read these figures.** Our own sets were written by us while we wrote the rules, so "
-            "their figures are optimistic. The held-out sets (`sets/*_heldout.jsonl`) were written by "
+            "their figures are optimistic. The held-out sets (`sets/*_heldout*.jsonl`) were written by "
             "someone who saw neither the rules, nor the word lists, nor the training sentences, and "
             "nothing has been tuned on them since: they are the fair estimate of what happens with words "
             "we did not foresee, and where the issue's targets are not met yet. The shared data "
