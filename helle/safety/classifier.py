@@ -241,6 +241,9 @@ class LinearTextClassifier:
 
     labels: tuple[str, ...] = ("none", "harassment")  # (negative, positive)
     c: float = 30.0
+    # Word n-grams seen in fewer training texts than this are left out: a pair of words one
+    # writer used once teaches the model little and costs every message a lookup.
+    min_df: int = 1
     version: str = "untrained"
     threshold: float = 0.5  # for the positive label, chosen on out-of-fold predictions
     combined_threshold: float | None = None  # the same, when the rules' findings also count
@@ -324,6 +327,7 @@ class LinearTextClassifier:
                 ),
                 "estimator": "LogisticRegression(class_weight='balanced', solver='liblinear')",
                 "C": self.c,
+                "min_df": self.min_df,
                 "threshold": self.threshold,
                 "threshold_chosen_for": (
                     f"at most {max_false_alarms:.0%} false alarms on "
@@ -354,7 +358,10 @@ class LinearTextClassifier:
 
         features = FeatureUnion(
             [
-                ("word", TfidfVectorizer(analyzer=word_ngrams, binary=True, dtype=np.float64)),
+                (
+                    "word",
+                    TfidfVectorizer(analyzer=word_ngrams, binary=True, dtype=np.float64, min_df=self.min_df),
+                ),
                 ("char", PerWordCharFeatures()),
             ]
         )

@@ -79,6 +79,7 @@ def test_training_the_crisis_model_saves_a_version_with_its_bar_for_false_alarms
     model = classifiers.active_classifier("crisis")
     assert model.version == version.version and model.task == "crisis"
     assert model.metadata["model"]["threshold_chosen_for"] == "at most 10% false alarms on look-alikes"
+    assert model.metadata["model"]["min_df"] == 2  # word n-grams one text used once are left out
     again = StringIO()
     call_command("train_safety_model", "--task", "crisis", "--if-missing", stdout=again)
     assert "nothing to do" in again.getvalue()

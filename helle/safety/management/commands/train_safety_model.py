@@ -17,6 +17,7 @@ from helle.safety.evaluation.metrics import confusion, macro_f1, per_label
 from helle.safety.evaluation.offensive import training_examples_from_dkhate
 from helle.safety.evaluation.own_sets import (
     CRISIS_FALSE_ALARMS,
+    CRISIS_MIN_DF,
     CRISIS_TRAINING_FILES,
     GROOMING_FALSE_ALARMS,
     GROOMING_TRAINING_FILES,
@@ -112,7 +113,8 @@ class Command(BaseCommand):
         self.step(2, f"Training on {len(train)} examples (this takes up to a minute) ...")
         started = time.monotonic()
         false_alarms = {"crisis": CRISIS_FALSE_ALARMS, "grooming": GROOMING_FALSE_ALARMS}.get(task)
-        model = classifiers.LinearTextClassifier(labels=labels).train(
+        min_df = CRISIS_MIN_DF if task == "crisis" else 1
+        model = classifiers.LinearTextClassifier(labels=labels, min_df=min_df).train(
             [(text, label) for text, label, _, _ in train],
             sources=sources,
             max_false_alarms=false_alarms,
