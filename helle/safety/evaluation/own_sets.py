@@ -28,6 +28,8 @@ CRISIS_TRAINING_FILES = (
     TRAINING / "crisis_en_mixed.jsonl",
     TRAINING / "crisis_en_posts.jsonl",
     TRAINING / "crisis_en_chat.jsonl",
+    TRAINING / "crisis_en_subtle.jsonl",
+    TRAINING / "crisis_lookalikes.jsonl",
     SETS / "crisis.jsonl",
 )
 # Written blind, each by someone who saw no rule, list or training sentence; the second one
