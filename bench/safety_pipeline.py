@@ -107,7 +107,7 @@ def ensure_models() -> dict:
     """The benchmark measures the pipeline with its classifiers: train those that are missing
     (the crisis model from the repository's sentences, the harassment model from DKHATE)."""
     if classifiers.active_classifier("crisis") is None:
-        print("      no crisis model yet: training one (about 20 s) ...", flush=True)
+        print("      no crisis model yet: training one (about 40 s) ...", flush=True)
         trained = own_sets.train_crisis_model()
         trained.save(classifiers.model_directory_for(trained))
     if classifiers.active_classifier("harassment") is None and SHARED_DKHATE.exists():
