@@ -242,7 +242,7 @@ class LinearTextClassifier:
     labels: tuple[str, ...] = ("none", "harassment")  # (negative, positive)
     c: float = 30.0
     # Word n-grams seen in fewer training texts than this are left out: a pair of words one
-    # writer used once teaches the model little and costs every message a lookup.
+    # writer used once teaches the model little and makes the model bigger.
     min_df: int = 1
     version: str = "untrained"
     threshold: float = 0.5  # for the positive label, chosen on out-of-fold predictions
