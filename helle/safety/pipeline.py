@@ -231,6 +231,14 @@ _WATCHED_ACTION_TO_SEVERITY = {
 }
 
 
+def _watched_severity(label: str, action: str) -> int:
+    # A moderator's crisis word always alerts, whatever action it was saved with: only the
+    # crisis detector's thoughts-that-are-over (LOW) are merely flagged.
+    if label == Label.CRISIS.value:
+        return Severity.MEDIUM
+    return _WATCHED_ACTION_TO_SEVERITY[action]
+
+
 def _watched_findings(text: Normalised, language: str, surface: str, watched) -> list[Finding]:
     findings = []
     for matcher, pattern, label, action, word_language, surfaces in watched:
@@ -247,7 +255,7 @@ def _watched_findings(text: Normalised, language: str, surface: str, watched) ->
                     1.0,
                     f"watched word: {pattern}",
                     kind=f"watched:{action}",
-                    severity=_WATCHED_ACTION_TO_SEVERITY[action],
+                    severity=_watched_severity(label, action),
                 )
             )
     return findings

@@ -67,6 +67,16 @@ def test_a_watched_word_added_by_a_moderator_is_used_at_once(supervisor_member):
     assert any(f.kind == "watched:hold" for f in result.findings)
 
 
+def test_a_watched_crisis_word_alerts_whatever_action_it_was_saved_with(supervisor_member):
+    services.save_watched_word(
+        actor=supervisor_member,
+        word=WatchedWord(pattern="blåhval*", match_type="wildcard", label=Label.CRISIS, action="flag"),
+    )
+    pipeline.settings_changed()
+    result = assess("jeg er med i blåhvalen nu", surface=Surface.FORUM)
+    assert result.action is Action.CRISIS and result.decision.alert_staff
+
+
 def test_an_admin_can_change_the_policy_as_data(supervisor_member):
     services.save_policy_rule(
         actor=supervisor_member, rule=PolicyRule(surface=Surface.FORUM, label=Label.CONTACT, action="mask")
