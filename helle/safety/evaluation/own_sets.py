@@ -29,6 +29,7 @@ CRISIS_TRAINING_FILES = (
     TRAINING / "crisis_en_posts.jsonl",
     TRAINING / "crisis_en_chat.jsonl",
     TRAINING / "crisis_en_subtle.jsonl",
+    TRAINING / "crisis_en_voices.jsonl",
     TRAINING / "crisis_lookalikes.jsonl",
     SETS / "crisis.jsonl",
 )
