@@ -48,7 +48,9 @@ def read_file(path: Path, task: str) -> list[tuple[str, str, bool, str]]:
     if path.suffix == ".jsonl":
         rows = crisis_training_rows([path]) if task == "crisis" else read_jsonl(path)
         look_alike = is_look_alike if task == "crisis" else is_grooming_look_alike
-        return [(r["text"], task if r["label"] == task else "none", look_alike(r), path.name) for r in rows]
+        # Named with its folder: training/crisis.jsonl and sets/crisis.jsonl are two writers.
+        source = f"{path.parent.name}/{path.name}"
+        return [(r["text"], task if r["label"] == task else "none", look_alike(r), source) for r in rows]
     if task in ("crisis", "grooming"):
         raise CommandError(
             f"{path}: the crisis model learns from .jsonl files like {CRISIS_TRAINING_FILES[0].name}"
