@@ -66,12 +66,18 @@ def crisis_training_rows(paths=CRISIS_TRAINING_FILES) -> list[dict]:
     common line ("jeg dør af grin 😂😂"), and a model must never have seen what measures it."""
     held_out = _held_out_texts()
     return [
-        {**row, "source": f"{Path(path).parent.name}/{Path(path).name}"}
+        {**row, "source": source_name(Path(path))}
         for path in paths
         if Path(path).exists()
         for row in read_jsonl(Path(path))
         if _key(row["text"]) not in held_out
     ]
+
+
+def source_name(path: Path) -> str:
+    """A training file's name as its writer: with its folder, as training/crisis.jsonl and
+    sets/crisis.jsonl are two writers."""
+    return f"{path.parent.name}/{path.name}"
 
 
 def _key(text: str) -> str:

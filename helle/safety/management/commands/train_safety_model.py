@@ -25,6 +25,7 @@ from helle.safety.evaluation.own_sets import (
     is_grooming_look_alike,
     is_look_alike,
     read_jsonl,
+    source_name,
 )
 from helle.safety.models import ModelVersion, TrainingExample
 
@@ -48,8 +49,7 @@ def read_file(path: Path, task: str) -> list[tuple[str, str, bool, str]]:
     if path.suffix == ".jsonl":
         rows = crisis_training_rows([path]) if task == "crisis" else read_jsonl(path)
         look_alike = is_look_alike if task == "crisis" else is_grooming_look_alike
-        # Named with its folder: training/crisis.jsonl and sets/crisis.jsonl are two writers.
-        source = f"{path.parent.name}/{path.name}"
+        source = source_name(path)
         return [(r["text"], task if r["label"] == task else "none", look_alike(r), source) for r in rows]
     if task in ("crisis", "grooming"):
         raise CommandError(
