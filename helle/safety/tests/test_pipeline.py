@@ -56,23 +56,24 @@ def test_a_harmless_text_is_simply_allowed():
     assert not result.findings
 
 
-def test_a_watched_word_added_by_a_moderator_is_used_at_once(supervisor_member):
+def watch_blue_whale(moderator, label: Label, action: str) -> None:
+    """A moderator adds "blåhval*" as a watched word; the pipeline reloads its settings."""
     services.save_watched_word(
-        actor=supervisor_member,
-        word=WatchedWord(pattern="blåhval*", match_type="wildcard", label=Label.HARASSMENT, action="hold"),
+        actor=moderator,
+        word=WatchedWord(pattern="blåhval*", match_type="wildcard", label=label, action=action),
     )
     pipeline.settings_changed()
+
+
+def test_a_watched_word_added_by_a_moderator_is_used_at_once(supervisor_member):
+    watch_blue_whale(supervisor_member, Label.HARASSMENT, "hold")
     result = assess("er du med i BLÅÅHVALEN?", surface=Surface.FORUM)
     assert result.action is Action.HOLD
     assert any(f.kind == "watched:hold" for f in result.findings)
 
 
 def test_a_watched_crisis_word_alerts_whatever_action_it_was_saved_with(supervisor_member):
-    services.save_watched_word(
-        actor=supervisor_member,
-        word=WatchedWord(pattern="blåhval*", match_type="wildcard", label=Label.CRISIS, action="flag"),
-    )
-    pipeline.settings_changed()
+    watch_blue_whale(supervisor_member, Label.CRISIS, "flag")
     result = assess("jeg er med i blåhvalen nu", surface=Surface.FORUM)
     assert result.action is Action.CRISIS and result.decision.alert_staff
 
