@@ -35,8 +35,8 @@ lint: $(VENV)/.installed
 
 # Update the Danish catalogue after changing texts, then translate the new entries.
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l da --no-obsolete --add-location file -i ".venv/*" -i "staticfiles/*"
-	$(PY) manage.py compilemessages -l da -i ".venv"
+	$(PY) manage.py makemessages -l da --no-obsolete --add-location file -i ".venv/*" -i "staticfiles/*" -i "var/*"
+	$(PY) manage.py compilemessages -l da -i ".venv" -i "var"
 
 # Speed figures, written to docs/benchmarks.md.
 bench: $(VENV)/.installed

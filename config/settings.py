@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "helle.core",
     "helle.identity",
     "helle.safety",
+    "helle.forum",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helle.core.context_processors.site",
+                "helle.forum.context_processors.forum",
             ],
         },
     },
@@ -268,6 +270,10 @@ SITE_NAME = env("HELLE_SITE_NAME", "helle")
 QUICK_EXIT_URL = env("HELLE_QUICK_EXIT_URL", "https://www.dmi.dk/")
 # The country whose help lines are shown first.
 HELP_COUNTRY = env("HELLE_HELP_COUNTRY", "DK")
+# Forum: posts on one page of a thread, and after how many hours a question nobody has
+# answered goes to the "waiting for an answer" list of peer advisers and counsellors.
+FORUM_POSTS_PER_PAGE = env_int("HELLE_FORUM_POSTS_PER_PAGE", 20)
+FORUM_UNANSWERED_HOURS = env_int("HELLE_FORUM_UNANSWERED_HOURS", 6)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("helle.core.urls")),
     path("", include("helle.identity.urls")),
     path("", include("helle.safety.urls")),
+    path("", include("helle.forum.urls")),
 ]
 
 handler403 = "helle.core.views.forbidden"

@@ -17,13 +17,14 @@ _SAFETY_SETTINGS = [
 ROLE_PERMISSIONS = {
     Role.PEER_ADVISER: ["safety.moderate_as_peer"],
     Role.COUNSELLOR: ["safety.moderate"],
-    Role.SUPERVISOR: [*_MODERATION, *_SAFETY_SETTINGS],
+    Role.SUPERVISOR: [*_MODERATION, *_SAFETY_SETTINGS, "forum.manage_forum"],
     Role.ADMIN: [
         "core.read_audit_log",
         "core.change_helpline",
         "identity.manage_people",
         "identity.change_trustsettings",
         "identity.add_houserules",
+        "forum.manage_forum",
         *_MODERATION,
         *_SAFETY_SETTINGS,
     ],

@@ -10,7 +10,7 @@ PEER_REASONS = {"flagged", "reported", "held"}
 PEER_EXCLUDED_LABELS = {"crisis", "grooming", "concern_for_other"}
 
 
-def _verified(user) -> bool:
+def verified_if_staff(user) -> bool:
     # Staff act only after two-factor log-in; peer advisers are not staff. Outside a web
     # request (a management command, a task) there is no log-in, so nothing to verify.
     is_verified = getattr(user, "is_verified", None)
@@ -20,7 +20,7 @@ def _verified(user) -> bool:
 def can_see_queue(user) -> bool:
     return (
         getattr(user, "is_authenticated", False)
-        and _verified(user)
+        and verified_if_staff(user)
         and (user.has_perm("safety.moderate") or user.has_perm("safety.moderate_as_peer"))
     )
 
@@ -43,7 +43,7 @@ def require_can_review(user, item) -> None:
 def can_sanction(user) -> bool:
     return (
         getattr(user, "is_authenticated", False)
-        and _verified(user)
+        and verified_if_staff(user)
         and user.has_perm("safety.give_sanctions")
     )
 

@@ -104,6 +104,26 @@ def record(assessment: Assessment, *, target, author) -> ReviewItem | None:
     return item
 
 
+def send_to_review(
+    *, target, author, excerpt: str, surface: str, held: bool, actor=None, note: str = ""
+) -> ReviewItem:
+    """Content put before a moderator for a reason the pipeline did not give: a category where
+    a moderator approves posts first (`held`), or a peer adviser who held or hid a post."""
+    reason = ReviewItem.Reason.HELD if held else ReviewItem.Reason.FLAGGED
+    with transaction.atomic():
+        item = _open_item(
+            target,
+            reason=reason,
+            severity=Severity.LOW,
+            excerpt=excerpt,
+            findings={"note": note} if note else {},
+            author=author,
+            surface=surface,
+        )
+        record_audit(actor=actor, action=f"safety.{reason}", target=item, reason=note)
+    return item
+
+
 def flag_conversation(*, target, risk, excerpt: str) -> ReviewItem:
     """A conversation whose grooming risk passed the threshold goes to a supervisor at once."""
     with transaction.atomic():

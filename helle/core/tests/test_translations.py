@@ -64,6 +64,8 @@ GLOSSARY = [
     ("audit log", "revisionslog"),
     ("age group", "aldersgruppe"),
     ("trust level", "niveau"),
+    ("peer adviser", "ung-rådgiver"),
+    ("content warning", "advarsel"),
 ]
 
 

@@ -21,6 +21,14 @@
     region.appendChild(notice);
   }
 
+  // A new notification (a reply in a followed conversation, say): the number in the menu grows.
+  function countNotification() {
+    var badge = document.getElementById("notification-count");
+    if (!badge) { return; }
+    badge.textContent = String((parseInt(badge.textContent, 10) || 0) + 1);
+    badge.hidden = false;
+  }
+
   function connect() {
     var socket = new WebSocket(scheme + window.location.host + url);
     socket.onopen = function () { delay = 1000; };
@@ -30,6 +38,7 @@
       if (event.type === "grooming.alert") { announce(document.body.getAttribute("data-grooming-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "crisis.alert") { announce(document.body.getAttribute("data-crisis-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
+      if (event.type === "forum.notification") { countNotification(); }
       document.dispatchEvent(new CustomEvent("helle:event", { detail: event }));
     };
     socket.onclose = function (closing) {

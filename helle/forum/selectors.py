@@ -1,0 +1,280 @@
+"""Reads of the forum. A thread page costs the same number of queries however long it is."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from helle.core import clock
+from helle.core.roles import is_staff
+from helle.forum import policies
+from helle.forum.models import (
+    Bookmark,
+    Category,
+    Draft,
+    Follow,
+    Notification,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadMarker,
+    Thread,
+)
+
+THREADS_PER_PAGE = 30
+
+
+def _member(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def readable_categories(user) -> list[Category]:
+    return [c for c in Category.objects.all() if policies.can_read_category(user, c)]
+
+
+@dataclass
+class CategoryRow:
+    category: Category
+    thread_count: int
+    may_write: bool
+
+
+def category_overview(user) -> list[CategoryRow]:
+    categories = readable_categories(user)
+    counts = dict(
+        Thread.objects.filter(
+            category__in=categories, state=Thread.State.VISIBLE, publish_at__lte=clock.now()
+        )
+        .values_list("category")
+        .annotate(n=Count("id"))
+    )
+    return [CategoryRow(c, counts.get(c.pk, 0), policies.can_write_in(user, c)) for c in categories]
+
+
+def category_by_slug(user, slug: str) -> Category | None:
+    category = Category.objects.filter(slug=slug).first()
+    return category if category and policies.can_read_category(user, category) else None
+
+
+def _visible_threads(user, category: Category | None = None) -> QuerySet[Thread]:
+    threads = Thread.objects.all()
+    if category is not None:
+        threads = threads.filter(category=category)
+    published = Q(state=Thread.State.VISIBLE, publish_at__lte=clock.now())
+    if _member(user):
+        mine = Q(author=user) & ~Q(state=Thread.State.DELETED)
+        if category is not None and policies.can_moderate(user, category):
+            return threads.exclude(state=Thread.State.DELETED)
+        return threads.filter(published | mine)
+    return threads.filter(published)
+
+
+def threads_in(user, category: Category, page_number) -> Page:
+    threads = _visible_threads(user, category).order_by("-is_pinned", "-last_post_at", "-id")
+    if _member(user):
+        read = ReadMarker.objects.filter(
+            thread=OuterRef("pk"), member=user, read_at__gte=OuterRef("last_post_at")
+        )
+        threads = threads.annotate(is_read=Exists(read))
+    return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+
+
+def thread_for(user, pk: int) -> Thread | None:
+    thread = Thread.objects.select_related("category").filter(pk=pk).first()
+    if thread is None:
+        return None
+    try:
+        policies.require_can_see_thread(user, thread)
+    except Exception:
+        return None
+    return thread
+
+
+def post_for(user, pk: int) -> Post | None:
+    post = Post.objects.select_related("thread__category", "author").filter(pk=pk).first()
+    if post is None:
+        return None
+    try:
+        policies.require_can_see_post(user, post)
+    except Exception:
+        return None
+    return post
+
+
+@dataclass
+class PostView:
+    post: Post
+    reactions: dict[str, int]  # kind -> count, shown without names
+    mine: set[str]  # the kinds the reader gave
+    bookmarked: bool
+    is_new: bool
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    page: Page
+    posts: list[PostView]
+    following: bool
+    may_moderate: bool
+    newest_shown: object = None
+    read_at: object = None  # the reader's read marker before this visit
+    first_new: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _posts_seen_by(user, thread: Thread) -> QuerySet[Post]:
+    posts = Post.objects.filter(thread=thread)
+    if policies.can_moderate(user, thread.category):
+        return posts
+    visible = Q(state=Post.State.VISIBLE)
+    if _member(user):
+        visible |= Q(state=Post.State.HELD, author=user)
+    return posts.filter(visible)
+
+
+def thread_page(user, thread: Thread, page_number) -> ThreadPage:
+    """One page of a thread with reactions, the reader's own reactions and bookmarks, and which
+    posts are new to them: a fixed number of queries."""
+    posts = _posts_seen_by(user, thread).select_related("author").order_by("created_at", "id")
+    paginator = Paginator(posts, settings.FORUM_POSTS_PER_PAGE)
+    page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
+    on_page = list(page.object_list)
+    ids = [p.pk for p in on_page]
+    counts: dict[int, dict[str, int]] = {}
+    for post_id, kind, n in (
+        Reaction.objects.filter(post_id__in=ids).values_list("post_id", "kind").annotate(n=Count("id"))
+    ):
+        counts.setdefault(post_id, {})[kind] = n
+    mine: dict[int, set[str]] = {}
+    bookmarked: set[int] = set()
+    read_at = None
+    following = False
+    if _member(user):
+        for post_id, kind in Reaction.objects.filter(post_id__in=ids, member=user).values_list(
+            "post_id", "kind"
+        ):
+            mine.setdefault(post_id, set()).add(kind)
+        bookmarked = set(
+            Bookmark.objects.filter(post_id__in=ids, member=user).values_list("post_id", flat=True)
+        )
+        read_at = (
+            ReadMarker.objects.filter(thread=thread, member=user).values_list("read_at", flat=True).first()
+        )
+        following = Follow.objects.filter(thread=thread, member=user).exists()
+    views = [
+        PostView(
+            post=p,
+            reactions=counts.get(p.pk, {}),
+            mine=mine.get(p.pk, set()),
+            bookmarked=p.pk in bookmarked,
+            is_new=_member(user) and p.author_id != user.pk and (read_at is None or p.created_at > read_at),
+        )
+        for p in on_page
+    ]
+    first_new = next((v.post.pk for v in views if v.is_new), None)
+    return ThreadPage(
+        thread=thread,
+        page=page,
+        posts=views,
+        following=following,
+        may_moderate=policies.can_moderate(user, thread.category),
+        newest_shown=max((p.created_at for p in on_page), default=None),
+        read_at=read_at,
+        first_new=first_new,
+    )
+
+
+def post_view(user, post: Post) -> PostView:
+    """One post as the thread page shows it (after a reaction, for htmx)."""
+    counts = dict(Reaction.objects.filter(post=post).values_list("kind").annotate(n=Count("id")))
+    mine = set(Reaction.objects.filter(post=post, member=user).values_list("kind", flat=True))
+    return PostView(post=post, reactions=counts, mine=mine, bookmarked=False, is_new=False)
+
+
+def moderated_categories(user) -> list[Category]:
+    return [c for c in Category.objects.all() if policies.can_moderate(user, c)]
+
+
+def waiting_for_answer(user) -> list[Thread]:
+    """Questions nobody has answered after FORUM_UNANSWERED_HOURS, oldest first, in the
+    categories the reader may see (peer advisers and counsellors answer them)."""
+    since = clock.now() - timedelta(hours=settings.FORUM_UNANSWERED_HOURS)
+    categories = readable_categories(user)
+    return list(
+        Thread.objects.filter(
+            category__in=categories,
+            state=Thread.State.VISIBLE,
+            is_prompt=False,
+            first_reply_at__isnull=True,
+            publish_at__lte=since,
+        )
+        .select_related("category")
+        .order_by("publish_at")[:100]
+    )
+
+
+def unanswered_count(*, since=None, until=None) -> int:
+    """Threads still waiting for a first reply after the set time (for the impact figures)."""
+    cutoff = clock.now() - timedelta(hours=settings.FORUM_UNANSWERED_HOURS)
+    threads = Thread.objects.filter(
+        state=Thread.State.VISIBLE, is_prompt=False, first_reply_at__isnull=True, publish_at__lte=cutoff
+    )
+    if since is not None:
+        threads = threads.filter(publish_at__gte=since)
+    if until is not None:
+        threads = threads.filter(publish_at__lt=until)
+    return threads.count()
+
+
+def featured_prompts(user, limit: int = 3) -> list[Thread]:
+    threads = Thread.objects.filter(
+        is_prompt=True, is_featured=True, state=Thread.State.VISIBLE, publish_at__lte=clock.now()
+    ).select_related("category")
+    return [
+        t
+        for t in threads.order_by("-publish_at")[: limit * 3]
+        if policies.can_read_category(user, t.category)
+    ][:limit]
+
+
+def notifications_for(member, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(member=member).select_related("thread")[:limit])
+
+
+def unread_notification_count(member) -> int:
+    return Notification.objects.filter(member=member, read_at__isnull=True).count()
+
+
+def bookmarks_of(member) -> list[Post]:
+    return [
+        b.post
+        for b in Bookmark.objects.filter(member=member, post__state=Post.State.VISIBLE)
+        .select_related("post__thread__category")
+        .order_by("-created_at")
+        if policies.can_read_category(member, b.post.thread.category)
+    ]
+
+
+def draft_for(member, key: str) -> Draft | None:
+    if not _member(member):
+        return None
+    return Draft.objects.filter(member=member, key=key).first()
+
+
+def revisions_of(post: Post) -> list[PostRevision]:
+    return list(post.revisions.all())
+
+
+def all_categories() -> QuerySet[Category]:
+    return Category.objects.prefetch_related("peer_advisers")
+
+
+def category_by_pk(pk: int) -> Category | None:
+    return Category.objects.filter(pk=pk).first()
+
+
+def is_staff_reader(user) -> bool:
+    return is_staff(user)
