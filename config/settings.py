@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +131,12 @@ TEMPLATES = [
                 "helle.forum.context_processors.forum",
             ],
         },
+    },
+    # The forum's posts only (see docs/architecture.md, "The forum"): rendered many times a page.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"undefined": jinja2.StrictUndefined},
     },
 ]
 

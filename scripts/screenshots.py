@@ -5,6 +5,9 @@ data folder, the demo accounts from `manage.py seed_demo`, and `manage.py serve`
 free port. It then opens the pages in Debian's Chromium through Playwright, in Danish,
 on a 390 × 844 phone screen (and the front page once on a 1280 px wide desktop), and
 writes PNG files to docs/screenshots/. The server is stopped at the end, also on error.
+
+The demo forum gets a little more than seed_demo gives it (FORUM_EXTRAS): support
+reactions and a reply behind a content warning, so the thread page shows them.
 """
 
 import os
@@ -34,7 +37,42 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 NEW_MEMBER = ("Solsikke", "en lang og hemmelig sætning")
-STEPS = 9
+STEPS = 12
+DEMO_THREAD = "Min bedste veninde er flyttet"  # from helle/forum/demo.py
+
+# Run with `manage.py shell` after seed_demo: reactions on the peer adviser's reply and a
+# reply behind a content warning from one more member (trusted, so not pre-moderated).
+FORUM_EXTRAS = f"""
+import secrets
+from helle.forum import services
+from helle.forum.models import ContentWarning, Reaction, Thread
+from helle.identity import selectors, services as identity_services
+from helle.identity.models import AgeBand, Member, TrustLevel
+
+thread = Thread.objects.get(title={DEMO_THREAD!r})
+peer_reply = thread.posts.get(by_peer_adviser=True, is_opening=False)
+writer, _codes = identity_services.sign_up(
+    nickname="Mågen", password=secrets.token_urlsafe(16), age_band=AgeBand.AGE_16_17,
+    language="da", rules_version=selectors.current_rules_version(),
+)
+Member.objects.filter(pk=writer.pk).update(trust_level=TrustLevel.MEMBER)
+writer.refresh_from_db()
+for nickname, kind in [
+    ("Demo Medlem", Reaction.Kind.HUG),
+    ("Demo Raadgiver", Reaction.Kind.SAME),
+    ("Mågen", Reaction.Kind.THANKS),
+]:
+    services.toggle_reaction(member=selectors.member_by_nickname(nickname), post=peer_reply, kind=kind)
+services.post_reply(
+    author=writer,
+    thread=thread,
+    body="Min bedste ven flyttede ikke – hun døde i en ulykke sidste år. Jeg savner hende hver dag, "
+    "men det hjælper at skrive til hende i en notesbog. Måske kan du også skrive ting ned, "
+    "du vil fortælle din veninde, og så ringe, når du har meget at sige?",
+    content_warning=ContentWarning.GRIEF,
+)
+print("forum extras: 3 reactions, 1 reply behind a content warning")
+"""
 
 
 def main() -> int:
@@ -47,6 +85,7 @@ def main() -> int:
         print("Preparing a demo site in a temporary folder ...")
         manage(env, "migrate", "--noinput")
         passwords = demo_passwords(manage(env, "seed_demo"))
+        manage(env, "shell", "--no-imports", "-c", FORUM_EXTRAS)
         port = free_port()
         log_path = Path(data_dir) / "server.log"
         with log_path.open("w") as log:
@@ -190,6 +229,24 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
 
             page.goto("/help/")
             shot(page, "04-help", "help page")
+
+            # The new member (Solsikke) in the forum.
+            page.goto("/forum/")
+            shot(page, "10-forum", "forum: sections and the peer adviser's prompt")
+            page.locator("main .category-list a").first.click()
+            page.get_by_role("link", name=DEMO_THREAD).click()
+            page.wait_for_url("**/forum/thread/*/")
+            peer_reply = page.locator(".post:has(.pill--peer)").last
+            peer_reply.locator("form[action$='/react/hug/'] button").click()  # htmx swaps the reactions
+            peer_reply.locator("form[action$='/react/hug/'] button[aria-pressed='true']").wait_for()
+            peer_reply.evaluate("post => post.scrollIntoView({block: 'start'})")
+            shot(page, "11-forum-thread", "a conversation: peer adviser's badge, support, a content warning")
+            page.go_back()
+            page.locator("main a[href$='/new/']").click()
+            page.fill("#id_title", "Hvordan siger man til sine forældre, at man er ked af det?")
+            page.fill("#id_body", "Jeg har haft det skidt længe, men jeg ved ikke, hvordan jeg skal sige det")
+            page.locator("#draft-status").filter(has_text=re.compile(r"\d")).wait_for()  # saved as a draft
+            shot(page, "12-forum-new-thread", "starting a conversation (the draft is saved as you type)")
 
             page = new_page()
             log_in(page, "Demo Medlem", passwords["Demo Medlem"])

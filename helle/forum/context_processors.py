@@ -4,13 +4,18 @@ from helle.forum import selectors
 
 
 def forum(request):
-    """The member's unread notifications, counted only when a page shows the number."""
+    """Forum figures some pages show: each is worked out only when a page uses it."""
     user = getattr(request, "user", None)
+
+    @cache
+    def prompts() -> list:
+        return selectors.featured_prompts(user)
+
     if not getattr(user, "is_authenticated", False):
-        return {}
+        return {"forum_prompts": prompts}
 
     @cache
     def unread() -> int:
         return selectors.unread_notification_count(user)
 
-    return {"forum_unread": unread}
+    return {"forum_prompts": prompts, "forum_unread": unread}

@@ -19,9 +19,13 @@ def export(member) -> dict:
                 "text": post.body,
                 "earlier_versions": [r.body for r in post.revisions.all()],
             }
-            for post in Post.objects.filter(author=member).select_related("thread").prefetch_related("revisions")
+            for post in Post.objects.filter(author=member)
+            .select_related("thread")
+            .prefetch_related("revisions")
         ],
-        "drafts": [{"place": d.key, "title": d.title, "text": d.body} for d in Draft.objects.filter(member=member)],
+        "drafts": [
+            {"place": d.key, "title": d.title, "text": d.body} for d in Draft.objects.filter(member=member)
+        ],
         "reactions_given": Reaction.objects.filter(member=member).count(),
         "following": [f.thread.title for f in Follow.objects.filter(member=member).select_related("thread")],
         "bookmarks": Bookmark.objects.filter(member=member).count(),
@@ -35,7 +39,9 @@ def erase(member, keep_public: bool) -> None:
         # their opening words are removed, so the answers others wrote are not lost.
         for thread in Thread.objects.filter(author=member):
             if thread.posts.exclude(author=member).exists():
-                thread.posts.filter(is_opening=True).update(body="", shown_body="", state=Post.State.DELETED)
+                thread.posts.filter(is_opening=True).update(
+                    body="", shown_body="", html="", shown_html="", state=Post.State.DELETED
+                )
             else:
                 thread.delete()
     Draft.objects.filter(member=member).delete()

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from helle.core import clock
 from helle.core.events import send_to_member_on_commit
+from helle.core.markup import MEMBER_TAGS
+from helle.core.markup import render as render_markup
 from helle.core.services import record_audit
 from helle.forum import policies
 from helle.forum.models import (
@@ -95,6 +98,17 @@ def _file(verdict: _Verdict, post: Post, author) -> None:
         )
     for assessment in verdict.assessments:
         safety_services.record(assessment, target=post, author=author)
+
+
+def render_body(text: str) -> str:
+    """A member's words as the forum shows them: the little Markdown members may use,
+    sanitised, links through the "you are leaving the site" page."""
+    return render_markup(text, tags=MEMBER_TAGS, leave_url=reverse("forum:leave")) if text else ""
+
+
+def _set_body(post: Post, body: str, shown_body: str) -> None:
+    post.body, post.shown_body = body, shown_body
+    post.html, post.shown_html = render_body(body), render_body(shown_body)
 
 
 def _warning_for(verdict: _Verdict, chosen: str) -> str:
@@ -188,6 +202,8 @@ def start_thread(
             author=author,
             body=body,
             shown_body=verdict.shown_body,
+            html=render_body(body),
+            shown_html=render_body(verdict.shown_body),
             state=verdict.state,
             is_opening=True,
             by_peer_adviser=policies.writes_as_peer_adviser(author),
@@ -213,6 +229,8 @@ def post_reply(*, author, thread: Thread, body: str, content_warning: str = "") 
             author=author,
             body=body,
             shown_body=verdict.shown_body,
+            html=render_body(body),
+            shown_html=render_body(verdict.shown_body),
             state=verdict.state,
             by_peer_adviser=policies.writes_as_peer_adviser(author),
             content_warning=_warning_for(verdict, content_warning),
@@ -258,7 +276,8 @@ def edit_post(*, author, post: Post, body: str, content_warning: str | None = No
     was_visible = post.state == Post.State.VISIBLE
     with transaction.atomic():
         PostRevision.objects.create(post=post, body=post.body, created_at=post.edited_at or post.created_at)
-        post.body, post.shown_body, post.edited_at = body, verdict.shown_body, clock.now()
+        _set_body(post, body, verdict.shown_body)
+        post.edited_at = clock.now()
         post.crisis = post.crisis or verdict.crisis
         if content_warning is not None:
             post.content_warning = content_warning

@@ -21,6 +21,16 @@ class Reviewable:
     hide: Callable[[Any], None]
     restore: Callable[[Any], None]
     surface: str = ""
+    link: Callable[[Any], str] | None = None  # where a moderator sees it in its place
+
+
+def link_to(target_type: str, target_id: str) -> str:
+    """The page that shows the target in its place ("" when there is none, or it is gone)."""
+    reviewable = _registry.get(target_type)
+    if reviewable is None or reviewable.link is None:
+        return ""
+    target = load(target_type, target_id)
+    return reviewable.link(target) if target is not None else ""
 
 
 _registry: dict[str, Reviewable] = {}

@@ -121,6 +121,7 @@ def review(request, pk: int):
             and item.author is not None
             and item.author != request.user,
             "rules_html": house_rules_html(current_house_rules()),
+            "target_link": reviewables.link_to(item.target_type, item.target_id),
         },
     )
 

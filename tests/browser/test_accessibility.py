@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,11 +23,14 @@ from django.urls.exceptions import Resolver404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import add_totp_device
+from helle.core import clock
 from helle.core import services as core_services
 from helle.core.models import HelpLine
 from helle.core.roles import Role
+from helle.forum import services as forum_services
+from helle.forum.models import ContentWarning, ModerationMode, Reaction, Thread
 from helle.identity import services as identity_services
-from helle.identity.models import AgeBand
+from helle.identity.models import AgeBand, Member
 from helle.safety import services as safety_services
 from helle.safety.models import WatchedWord
 
@@ -40,7 +44,7 @@ PHONE = {"width": 360, "height": 800}
 @dataclass(frozen=True)
 class Visit:
     name: str
-    who: str  # anonymous | member | staff (admin, two-factor passed) | staff-new | staff-unverified
+    who: str  # anonymous | member | peer | staff (admin, two-factor passed) | staff-new | staff-unverified
     go: Callable[[object, SimpleNamespace], None]
     covers: str = ""  # the URL name of the page, where `go` is not a plain path()
 
@@ -113,6 +117,28 @@ def new_house_rules(page, env):
     assert page.locator("#id_accept").count() == 1
 
 
+def forum_thread(page, env):
+    """The conversation as its member sees it: every kind of post and badge is on the page."""
+    path("/forum/thread/{thread_pk}/")(page, env)
+    main = page.locator("main")
+    assert main.locator(".pill--peer").count() >= 1  # the peer adviser's opening post
+    assert main.locator("details.content-warning:not([open])").count() == 1
+    assert main.locator(f"#post-{env.held_pk}.post--held").count() == 1  # their own, waiting
+    assert main.locator(".post--helpful .pill--helpful").count() == 1
+    assert main.locator(".pill--new").count() >= 1
+    assert main.locator(".reaction[aria-pressed='true'] .reaction__count").count() >= 1
+    assert main.locator("#draft-status[role='status']").count() == 1
+
+
+def new_thread_with_mistakes(page, env):
+    page.goto(f"/forum/{env.category_slug}/new/")
+    page.locator("main form button[type='submit']:not([name])").click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == f"/forum/{env.category_slug}/new/"
+    assert page.locator("main .errorlist").count() >= 2  # a heading and a text are needed
+    assert page.locator("main [aria-invalid='true']").count() >= 2
+
+
 VISITS = [
     # Everyone
     Visit("front-page", "anonymous", path("/")),
@@ -165,6 +191,32 @@ VISITS = [
     ),
     Visit("watched-word-edit", "staff", path("/staff/watched-words/{word_pk}/")),
     Visit("safety-policy", "staff", path("/staff/safety-policy/")),
+    # Forum
+    Visit("forum", "anonymous", path("/forum/")),
+    Visit("forum-logged-in", "member", path("/forum/")),
+    Visit("forum-for-a-peer-adviser", "peer", path("/forum/")),
+    Visit("forum-category", "member", path("/forum/{category_slug}/")),
+    Visit("forum-category-anonymous", "anonymous", path("/forum/{category_slug}/")),
+    Visit("forum-thread", "member", forum_thread, "forum:thread"),
+    Visit("forum-thread-anonymous", "anonymous", path("/forum/thread/{thread_pk}/")),
+    Visit("forum-thread-moderator", "staff", path("/forum/thread/{thread_pk}/")),
+    Visit("forum-new-thread", "member", path("/forum/{category_slug}/new/")),
+    Visit("forum-new-thread-with-mistakes", "member", new_thread_with_mistakes, "forum:new_thread"),
+    Visit("forum-edit", "member", path("/forum/post/{held_pk}/edit/")),
+    Visit("forum-delete", "member", path("/forum/post/{held_pk}/delete/")),
+    Visit("forum-notifications", "member", path("/forum/notifications/")),
+    Visit("forum-bookmarks", "member", path("/forum/bookmarks/")),
+    Visit("forum-search", "member", path("/forum/search/?q=ringe")),
+    Visit("forum-search-nothing-found", "member", path("/forum/search/?q=giraf")),
+    Visit("forum-leave", "anonymous", path("/forum/leave/?to=https://www.example.org/")),
+    Visit("forum-leave-not-a-web-page", "anonymous", path("/forum/leave/?to=javascript:alert(1)")),
+    Visit("forum-waiting", "peer", path("/forum/waiting/")),
+    Visit("forum-moderate-post", "staff", path("/forum/post/{held_pk}/moderate/")),
+    Visit("forum-moderate-thread", "staff", path("/forum/thread/{thread_pk}/moderate/")),
+    Visit("forum-staff-categories", "staff", path("/staff/forum/")),
+    Visit("forum-staff-category-new", "staff", path("/staff/forum/new/")),
+    Visit("forum-staff-category-edit", "staff", path("/staff/forum/{category_pk}/")),
+    Visit("forum-new-prompt", "staff", path("/forum/{category_slug}/prompt/")),
 ]
 
 
@@ -173,6 +225,13 @@ VISITS = [
 NOT_PAGES = {
     "core:healthz",
     "core:staff_help_line_delete",
+    "forum:bookmark",
+    "forum:draft",
+    "forum:follow",
+    "forum:helpful",
+    "forum:react",
+    "forum:reply",
+    "forum:warning",
     "identity:export",
     "identity:logout",
     "identity:logout_everywhere",
@@ -201,7 +260,8 @@ def test_every_page_of_the_site_is_checked():
             covered.add(visit.covers)
         else:
             with contextlib.suppress(Resolver404):  # the "page not found" visit
-                covered.add(resolve(visit.go.url_path.format_map(defaultdict(lambda: 1))).view_name)
+                url_path = urlsplit(visit.go.url_path.format_map(defaultdict(lambda: 1))).path
+                covered.add(resolve(url_path).view_name)
     missing = _url_names(get_resolver().url_patterns) - covered - NOT_PAGES
     assert not missing, f"Pages without an accessibility check: {sorted(missing)}"
 
@@ -223,6 +283,78 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def make_forum(*, admin, member, supervisor, troll, peer, helper) -> SimpleNamespace:
+    """A forum with every kind of post a page can show. Replies tell their followers with
+    live events after commit, so this runs on a thread of its own too (see below)."""
+    friends = forum_services.create_category(
+        actor=admin,
+        name="Venner og familie",
+        description="Når det driller med venner, kærester eller derhjemme.",
+        moderation_mode=ModerationMode.PRE_NEW,
+    )
+    forum_services.save_category(actor=admin, category=friends, peer_advisers=[peer])
+    school = forum_services.create_category(
+        actor=admin,
+        name="Skole og fremtid",
+        description="Lektier, eksamen og alt det, der skal ske bagefter.",
+        moderation_mode=ModerationMode.POST,
+    )
+    forum_services.create_category(
+        actor=admin, name="Kun for 13-17 år", age_bands=[AgeBand.AGE_13_15, AgeBand.AGE_16_17]
+    )
+    thread = forum_services.start_thread(
+        author=peer,
+        category=friends,
+        title="Min bedste veninde er flyttet",
+        body="Hun er flyttet til Aarhus, og vi ses næsten aldrig. Hvordan holder man fast i et venskab?",
+    ).thread
+    # The member's first reply waits for a moderator (a new member in a "pre_new" section);
+    # they changed it once, so the moderators see an earlier version too.
+    held = forum_services.post_reply(
+        author=member, thread=thread, body="Jeg kender det godt, min ven flyttede også."
+    )
+    forum_services.edit_post(
+        author=member, post=held, body="Jeg kender det godt. Min bedste ven flyttede også sidste år."
+    )
+    helpful = forum_services.post_reply(
+        author=helper,
+        thread=thread,
+        body="Vi aftalte at ringe sammen hver søndag, og det hjalp **faktisk** meget.",
+    )
+    forum_services.post_reply(
+        author=supervisor,
+        thread=thread,
+        body="Det er helt normalt at savne nogen så meget, at det gør ondt.",
+        content_warning=ContentWarning.GRIEF,
+    )
+    forum_services.mark_helpful(member=peer, post=helpful)
+    for reader, kind in (
+        (member, Reaction.Kind.HUG),
+        (troll, Reaction.Kind.HUG),
+        (admin, Reaction.Kind.SAME),
+    ):
+        forum_services.toggle_reaction(member=reader, post=helpful, kind=kind)
+    forum_services.toggle_bookmark(member=member, post=helpful)
+    forum_services.start_thread(
+        author=admin,
+        category=friends,
+        title="Ugens spørgsmål: Hvad gør du, når du er ked af det?",
+        body="Nogle går en tur, andre hører musik. Hvad hjælper dig?",
+        prompt=True,
+        featured=True,
+    )
+    waiting = forum_services.start_thread(
+        author=helper,
+        category=school,
+        title="Hvordan får man styr på lektierne?",
+        body="Jeg kommer hele tiden bagud og ved ikke, hvor jeg skal starte.",
+    ).thread
+    Thread.objects.filter(pk=waiting.pk).update(publish_at=clock.now() - timedelta(hours=8))
+    return SimpleNamespace(
+        category_pk=friends.pk, category_slug=friends.slug, thread_pk=thread.pk, held_pk=held.pk
+    )
+
+
 @pytest.fixture
 def env(make_member, live_server, fill_signup) -> SimpleNamespace:
     admin = make_member("Admin Anker", role=Role.ADMIN, age_band=AgeBand.OVER_25)
@@ -234,6 +366,10 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
     )
     troll = make_member("Trolden")
     supervisor = make_member("Supervisor Sus", role=Role.SUPERVISOR, age_band=AgeBand.OVER_25)
+    peer = make_member("Peer Pia", role=Role.PEER_ADVISER, age_band=AgeBand.AGE_18_25)
+    helper = make_member("Hjælper")
+    Member.objects.filter(pk=helper.pk).update(trust_level=2)  # not pre-moderated any more
+    helper.refresh_from_db()
 
     def moderation_history():
         # Sanctions send live events after commit; that must not happen on the thread that
@@ -252,11 +388,14 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
         word = safety_services.save_watched_word(
             actor=admin, word=WatchedWord(pattern="skolefjols", label="harassment", action="hold")
         )
+        forum = make_forum(
+            admin=admin, member=member, supervisor=supervisor, troll=troll, peer=peer, helper=helper
+        )
         connection.close()
-        return item, given, appeal, word
+        return item, given, appeal, word, forum
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        item, given, appeal, word = pool.submit(moderation_history).result()
+        item, given, appeal, word, forum = pool.submit(moderation_history).result()
     return SimpleNamespace(
         admin=admin,
         member=member,
@@ -268,6 +407,8 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
         statement_pk=given.statement.pk,
         appeal_pk=appeal.pk,
         word_pk=word.pk,
+        peer=peer,
+        **vars(forum),
     )
 
 
@@ -279,6 +420,8 @@ def test_the_page_has_no_serious_accessibility_problems(
     context = new_context(width=PHONE["width"], height=PHONE["height"], color_scheme=scheme)
     if visit.who == "member":
         log_in_browser(context, env.member)
+    elif visit.who == "peer":
+        log_in_browser(context, env.peer)
     elif visit.who == "staff":
         log_in_browser(context, env.admin, second_factor=True)
     elif visit.who == "staff-new":

@@ -23,7 +23,9 @@ def test_leaving_and_keeping_public_posts_leaves_them_by_a_former_member(open_th
     assert post.author is None and post.body == REPLY
 
 
-def test_leaving_and_removing_everything_keeps_the_answers_others_wrote(open_thread, asker, helper, open_category):
+def test_leaving_and_removing_everything_keeps_the_answers_others_wrote(
+    open_thread, asker, helper, open_category
+):
     services.post_reply(author=helper, thread=open_thread, body=REPLY)
     alone = services.start_thread(author=asker, category=open_category, title="Alene", body=HARMLESS).thread
     identity_services.erase_member(member=asker, keep_public=False)

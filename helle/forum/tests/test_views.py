@@ -162,3 +162,50 @@ def test_the_forum_pages_render_for_a_member(client, open_thread, helper, peer_a
         assert client.get(url).status_code == 200, url
     log_in(client, peer_adviser)
     assert client.get(reverse("forum:waiting")).status_code == 200
+
+
+def test_a_featured_discussion_prompt_is_on_the_front_page(client, make_category, peer_adviser):
+    category = make_category("Mine", peer_advisers=[peer_adviser])
+    services.start_thread(
+        author=peer_adviser,
+        category=category,
+        title="Ugens spørgsmål om venskab",
+        body=HARMLESS,
+        prompt=True,
+        featured=True,
+    )
+    assert "Ugens spørgsmål om venskab" in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_reported_post_goes_to_the_review_queue_with_a_link_to_where_it_was_written(
+    client, open_thread, helper, trusted, counsellor
+):
+    from helle.safety.models import ReviewItem
+
+    reply = services.post_reply(author=helper, thread=open_thread, body=REPLY)
+    log_in(client, trusted("Anmelder"))
+    response = client.post(
+        reverse("safety:report", args=["forum.post", reply.pk]), {"category": "harassment"}
+    )
+    assert response.status_code == 200
+    item = ReviewItem.objects.get(target_type="forum.post", target_id=str(reply.pk), reason="reported")
+    log_in(client, counsellor, second_factor=True)
+    page = client.get(reverse("safety:review", args=[item.pk])).content.decode()
+    assert f"{reverse('forum:thread', args=[open_thread.pk])}#post-{reply.pk}" in page
+
+
+def test_every_link_under_a_post_is_the_address_its_view_answers_at(client, open_thread, asker, helper):
+    """The post templates build links from prefixes (views.post_links), not reverse()."""
+    reply = services.post_reply(author=helper, thread=open_thread, body=REPLY)
+    log_in(client, asker)  # the asker: report, helpful, bookmark and reactions on the reply
+    html = client.get(reverse("forum:thread", args=[open_thread.pk])).content.decode()
+    opening = open_thread.posts.get(is_opening=True)
+    for url in (
+        reverse("forum:helpful", args=[reply.pk]),
+        reverse("forum:bookmark", args=[reply.pk]),
+        reverse("safety:report", args=["forum.post", reply.pk]),
+        reverse("forum:react", args=[reply.pk, "hug"]),
+        reverse("forum:edit", args=[opening.pk]),
+        reverse("forum:delete", args=[opening.pk]),
+    ):
+        assert f'"{url}"' in html, url
