@@ -16,6 +16,7 @@ def forum(request):
 
     @cache
     def unread() -> int:
-        return selectors.unread_notification_count(user)
+        counted = getattr(request, "forum_unread", None)  # a thread page counts them itself
+        return counted if counted is not None else selectors.unread_notification_count(user)
 
     return {"forum_prompts": prompts, "forum_unread": unread}

@@ -121,6 +121,8 @@ class ThreadPage:
     may_moderate: bool
     newest_shown: object = None
     read_at: object = None  # the reader's read marker before this visit
+    unread_here: int = 0  # the reader's unread notifications about this thread
+    unread_elsewhere: int = 0  # and about other threads (the number in the menu)
     first_new: int | None = None
     extra: dict = field(default_factory=dict)
 
@@ -164,6 +166,9 @@ def thread_page(user, thread: Thread, page_number) -> ThreadPage:
             ReadMarker.objects.filter(thread=thread, member=user).values_list("read_at", flat=True).first()
         )
         following = Follow.objects.filter(thread=thread, member=user).exists()
+        unread = Notification.objects.filter(member=user, read_at__isnull=True).aggregate(
+            total=Count("id"), here=Count("id", filter=Q(thread=thread))
+        )
     views = [
         PostView(
             post=p,
@@ -183,6 +188,8 @@ def thread_page(user, thread: Thread, page_number) -> ThreadPage:
         may_moderate=policies.can_moderate(user, thread.category),
         newest_shown=max((p.created_at for p in on_page), default=None),
         read_at=read_at,
+        unread_here=unread["here"] if _member(user) else 0,
+        unread_elsewhere=unread["total"] - unread["here"] if _member(user) else 0,
         first_new=first_new,
     )
 

@@ -369,18 +369,21 @@ def toggle_bookmark(*, member, post: Post) -> bool:
     return True
 
 
-def mark_read(*, member, thread: Thread, until, previously=None) -> None:
+def mark_read(*, member, thread: Thread, until, previously=None, unread_notifications: int = 1) -> None:
     """The member has read the thread up to `until` (the newest post they were shown);
-    `previously` is their marker as the page found it (None: no marker yet)."""
+    `previously` is their marker as the page found it (None: no marker yet). Its
+    notifications are marked read, when the page found any (`unread_notifications`): a
+    page view writes nothing when there is nothing new, which keeps SQLite's one writer free."""
     if until is None:
         return
     if previously is None:
         ReadMarker.objects.update_or_create(thread=thread, member=member, defaults={"read_at": until})
     elif until > previously:
         ReadMarker.objects.filter(thread=thread, member=member, read_at__lt=until).update(read_at=until)
-    Notification.objects.filter(member=member, thread=thread, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+    if unread_notifications:
+        Notification.objects.filter(member=member, thread=thread, read_at__isnull=True).update(
+            read_at=clock.now()
+        )
 
 
 def mark_notifications_read(*, member) -> int:

@@ -85,8 +85,9 @@ def _post_context(request, *, thread, may_moderate: bool) -> dict:
         # Made once: Jinja2's own `csrf_input` masks a new token at every use (each form).
         "csrf_field": csrf_input(request),
         "may_moderate": may_moderate,
-        "labels": POST_LABELS,
-        "reaction_kinds": forms.REACTION_CHOICES,
+        # Translated once here: a lazy label would be translated again at every post.
+        "labels": {name: str(label) for name, label in POST_LABELS.items()},
+        "reaction_kinds": [(kind, str(label)) for kind, label in forms.REACTION_CHOICES],
         "warning_summary": _warning_summary,
         "when": _when_formatter(),
         **post_links(),
@@ -167,8 +168,14 @@ def thread(request, pk: int, reply_form=None, status: int = 200):
     may_reply = False
     if request.user.is_authenticated:
         services.mark_read(
-            member=request.user, thread=found, until=page.newest_shown, previously=page.read_at
+            member=request.user,
+            thread=found,
+            until=page.newest_shown,
+            previously=page.read_at,
+            unread_notifications=page.unread_here,
         )
+        # The menu's number, already counted by the page (see context_processors.forum).
+        request.forum_unread = page.unread_elsewhere
         try:
             policies.require_can_reply(request.user, found)
             may_reply = True

@@ -137,3 +137,26 @@ def test_threads_without_a_reply_after_six_hours_wait_for_peer_advisers(
     assert selectors.unanswered_count() == 1
     with pytest.raises(Http404):
         policies.require_can_see_waiting_list(asker)
+
+
+def test_reading_a_thread_again_with_nothing_new_writes_nothing(client, open_thread, helper, trusted):
+    """SQLite has one writer: a page view that changes nothing must not queue for it."""
+    services.post_reply(author=helper, thread=open_thread, body=REPLY)
+    log_in(client, trusted("Læser"))
+    client.get(reverse("forum:thread", args=[open_thread.pk]))  # the first visit sets the marker
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("forum:thread", args=[open_thread.pk]))
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+
+
+def test_opening_a_thread_marks_its_notifications_read_and_the_menu_counts_the_rest(
+    client, open_thread, asker, helper, open_category
+):
+    other = services.start_thread(author=asker, category=open_category, title="Et andet", body=REPLY).thread
+    services.post_reply(author=helper, thread=open_thread, body=REPLY)
+    services.post_reply(author=helper, thread=other, body=REPLY)
+    log_in(client, asker)
+    html = client.get(reverse("forum:thread", args=[open_thread.pk])).content.decode()
+    assert 'id="notification-count">1<' in html  # the other thread's reply is still unread
+    assert [n.read_at is None for n in selectors.notifications_for(asker)] == [True, False]
