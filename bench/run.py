@@ -19,7 +19,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench import safety_pipeline  # noqa: E402
+from bench import forum, safety_pipeline  # noqa: E402
 
 
 def machine() -> str:
@@ -73,8 +73,10 @@ def reference_loop_ms() -> float:
 
 def main() -> None:
     sections = []
-    print("1/1 safety pipeline ...", flush=True)
+    print("1/2 safety pipeline ...", flush=True)
     sections.append(safety_pipeline.run())
+    print("2/2 forum thread page, against Misago (several minutes) ...", flush=True)
+    sections.append(forum.run())
     header = [
         "# Benchmarks",
         "",

@@ -143,7 +143,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Under ASGI a sync view may run on a new thread each time, so Django's persistent
+    # connections (CONN_MAX_AGE) would open a connection per request until PostgreSQL refuses
+    # more; psycopg's pool, shared by the process's threads, is what Django advises instead.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("HELLE_DB_POOL_SIZE", 8),
+        "timeout": 20,
+    }
 else:
     DATABASES = {
         "default": {
