@@ -257,10 +257,15 @@ def _reply_shown(post: Post) -> None:
         .exclude(member_id=post.author_id)
         .values_list("member_id", flat=True)
     )
+    _notify(followers, Notification.Kind.REPLY, post)
+
+
+def _notify(member_ids: list[int], kind: str, post: Post) -> None:
+    """A notification about `post` for each member, and a live nudge after commit."""
     Notification.objects.bulk_create(
-        [Notification(member_id=m, kind=Notification.Kind.REPLY, thread=thread, post=post) for m in followers]
+        [Notification(member_id=m, kind=kind, thread_id=post.thread_id, post=post) for m in member_ids]
     )
-    for member_id in followers:
+    for member_id in member_ids:
         send_to_member_on_commit(member_id, {"type": "forum.notification"})
 
 
@@ -326,11 +331,16 @@ def set_content_warning(*, actor, post: Post, warning: str) -> Post:
 def toggle_reaction(*, member, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if it is there. True when it is there now."""
     policies.require_can_react(member, post)
+    return _toggle(Reaction, post=post, member=member, kind=kind)
+
+
+def _toggle(model, **fields) -> bool:
+    """Take the member's row back if it is there, else make it; True when it is there now."""
     with transaction.atomic():
-        deleted, _rows = Reaction.objects.filter(post=post, member=member, kind=kind).delete()
+        deleted, _rows = model.objects.filter(**fields).delete()
         if deleted:
             return False
-        Reaction.objects.create(post=post, member=member, kind=kind)
+        model.objects.create(**fields)
     return True
 
 
@@ -343,30 +353,19 @@ def mark_helpful(*, member, post: Post) -> Thread:
         thread.helpful_post = chosen
         thread.save(update_fields=["helpful_post"])
         if chosen is not None and post.author_id:
-            Notification.objects.create(
-                member_id=post.author_id, kind=Notification.Kind.HELPFUL, thread=thread, post=post
-            )
-            send_to_member_on_commit(post.author_id, {"type": "forum.notification"})
+            _notify([post.author_id], Notification.Kind.HELPFUL, post)
         record_audit(actor=member, action="forum.helpful_marked", target=thread, data={"post": post.pk})
     return thread
 
 
 def toggle_follow(*, member, thread: Thread) -> bool:
     policies.require_can_see_thread(member, thread)
-    deleted, _rows = Follow.objects.filter(thread=thread, member=member).delete()
-    if deleted:
-        return False
-    Follow.objects.create(thread=thread, member=member)
-    return True
+    return _toggle(Follow, thread=thread, member=member)
 
 
 def toggle_bookmark(*, member, post: Post) -> bool:
     policies.require_can_see_post(member, post)
-    deleted, _rows = Bookmark.objects.filter(post=post, member=member).delete()
-    if deleted:
-        return False
-    Bookmark.objects.create(post=post, member=member)
-    return True
+    return _toggle(Bookmark, post=post, member=member)
 
 
 def mark_read(*, member, thread: Thread, until, previously=None, unread_notifications: int = 1) -> None:
@@ -465,10 +464,7 @@ def restore_reviewed(post: Post) -> None:
         return
     _set_state(post, Post.State.VISIBLE)
     if was_held and post.author_id:
-        Notification.objects.create(
-            member_id=post.author_id, kind=Notification.Kind.APPROVED, thread=post.thread, post=post
-        )
-        send_to_member_on_commit(post.author_id, {"type": "forum.notification"})
+        _notify([post.author_id], Notification.Kind.APPROVED, post)
         identity_services.record_contribution(member=post.author)
 
 
