@@ -87,16 +87,9 @@ def _silenced(user) -> bool:
 
 
 def can_write_in(user, category: Category) -> bool:
-    return (
-        _member(user)
-        and can_read_category(user, category)
-        and (
-            not category.age_bands
-            or category.is_open_to(user.age_band)
-            or is_staff(user)
-            or is_assigned(user, category)
-        )
-    )
+    """Members write where they may read: an age-limited section is read only by its age
+    groups, staff and its peer advisers."""
+    return _member(user) and can_read_category(user, category)
 
 
 def require_can_start_thread(user, category: Category) -> None:
@@ -117,6 +110,14 @@ def require_can_reply(user, thread: Thread) -> None:
     if thread.is_locked and not can_moderate(user, thread.category):
         raise PermissionDenied(_("This conversation is closed for replies."))
     require_can_start_thread(user, thread.category)
+
+
+def can_reply(user, thread: Thread) -> bool:
+    try:
+        require_can_reply(user, thread)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 def require_can_see_post(user, post: Post) -> None:

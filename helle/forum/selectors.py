@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from helle.core import clock
 from helle.core.roles import is_staff
@@ -87,7 +88,7 @@ def thread_for(user, pk: int) -> Thread | None:
         return None
     try:
         policies.require_can_see_thread(user, thread)
-    except Exception:
+    except Http404:  # the reader learns nothing, not even that it exists
         return None
     return thread
 
@@ -98,7 +99,7 @@ def post_for(user, pk: int) -> Post | None:
         return None
     try:
         policies.require_can_see_post(user, post)
-    except Exception:
+    except Http404:
         return None
     return post
 

@@ -176,11 +176,7 @@ def thread(request, pk: int, reply_form=None, status: int = 200):
         )
         # The menu's number, already counted by the page (see context_processors.forum).
         request.forum_unread = page.unread_elsewhere
-        try:
-            policies.require_can_reply(request.user, found)
-            may_reply = True
-        except Exception:
-            may_reply = False
+        may_reply = policies.can_reply(request.user, found)
         if reply_form is None and may_reply:
             draft = selectors.draft_for(request.user, services.draft_key_for_thread(found))
             reply_form = forms.ReplyForm(initial={"body": draft.body} if draft else None)
