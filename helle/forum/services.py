@@ -197,22 +197,15 @@ def start_thread(
             is_pinned=prompt,
             is_featured=prompt and featured,
         )
-        post = Post.objects.create(
+        post = _create_post(
             thread=thread,
             author=author,
             body=body,
-            shown_body=verdict.shown_body,
-            html=render_body(body),
-            shown_html=render_body(verdict.shown_body),
-            state=verdict.state,
+            verdict=verdict,
+            content_warning=content_warning,
             is_opening=True,
-            by_peer_adviser=policies.writes_as_peer_adviser(author),
-            content_warning=_warning_for(verdict, content_warning),
-            crisis=verdict.crisis,
             created_at=now,
         )
-        _file(verdict, post, author)
-        Follow.objects.get_or_create(thread=thread, member=author)
         Draft.objects.filter(member=author, key=draft_key_for_category(category)).delete()
         record_audit(actor=author, action="forum.thread_started", target=thread, data={"state": thread.state})
         if post.state == Post.State.VISIBLE:
@@ -220,24 +213,34 @@ def start_thread(
     return post
 
 
+def _create_post(
+    *, thread: Thread, author, body: str, verdict: _Verdict, content_warning: str, **extra
+) -> Post:
+    """A post of judged words, filed in the review queue as the verdict says; its writer
+    follows the thread from now on."""
+    post = Post(
+        thread=thread,
+        author=author,
+        state=verdict.state,
+        by_peer_adviser=policies.writes_as_peer_adviser(author),
+        content_warning=_warning_for(verdict, content_warning),
+        crisis=verdict.crisis,
+        **extra,
+    )
+    _set_body(post, body, verdict.shown_body)
+    post.save()
+    _file(verdict, post, author)
+    Follow.objects.get_or_create(thread=thread, member=author)
+    return post
+
+
 def post_reply(*, author, thread: Thread, body: str, content_warning: str = "") -> Post:
     policies.require_can_reply(author, thread)
     verdict = _judge(author=author, category=thread.category, body=body)
     with transaction.atomic():
-        post = Post.objects.create(
-            thread=thread,
-            author=author,
-            body=body,
-            shown_body=verdict.shown_body,
-            html=render_body(body),
-            shown_html=render_body(verdict.shown_body),
-            state=verdict.state,
-            by_peer_adviser=policies.writes_as_peer_adviser(author),
-            content_warning=_warning_for(verdict, content_warning),
-            crisis=verdict.crisis,
+        post = _create_post(
+            thread=thread, author=author, body=body, verdict=verdict, content_warning=content_warning
         )
-        _file(verdict, post, author)
-        Follow.objects.get_or_create(thread=thread, member=author)
         Draft.objects.filter(member=author, key=draft_key_for_thread(thread)).delete()
         if post.state == Post.State.VISIBLE:
             _reply_shown(post)
