@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-import jinja2
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -93,9 +92,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "servestatic.middleware.ServeStaticMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "helle.core.middleware.SecurityHeadersMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,15 +127,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helle.core.context_processors.site",
+                "helle.safety.context_processors.safety",
                 "helle.forum.context_processors.forum",
             ],
         },
-    },
-    # The forum's posts only (see docs/architecture.md, "The forum"): rendered many times a page.
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "APP_DIRS": True,
-        "OPTIONS": {"undefined": jinja2.StrictUndefined},
     },
 ]
 
@@ -155,15 +149,17 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "helle.core.sqlite",  # Django's, with a connection pool
             "NAME": DATA_DIR / "helle.sqlite3",
+            # Said outright: pytest-django knows Django's own engine name only, not ours.
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # WAL lets readers and the one writer work at the same time; IMMEDIATE
                 # transactions take the write lock up front, so two writers queue instead
                 # of failing half-way with "database is locked".
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA mmap_size=268435456;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

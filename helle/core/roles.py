@@ -51,5 +51,11 @@ def has_role(user, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def holds_a_role(user) -> bool:
+    """Whether the user has a role beyond member. Permissions come with roles (each role is a
+    group holding them), so for a plain member a policy can answer without permission queries."""
+    return bool(roles_of(user) - {Role.MEMBER})
+
+
 def is_staff(user) -> bool:
     return bool(roles_of(user) & STAFF_ROLES)

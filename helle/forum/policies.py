@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from helle.core import clock
-from helle.core.roles import Role, has_role, is_staff, roles_of
+from helle.core.roles import Role, has_role, holds_a_role, is_staff
 from helle.forum.models import Category, Post, Thread
 from helle.safety import selectors as safety_selectors
 from helle.safety.policies import verified_if_staff
@@ -45,7 +45,7 @@ def is_assigned(user, category: Category) -> bool:
 def can_moderate(user, category: Category) -> bool:
     if not _member(user) or not verified_if_staff(user):
         return False
-    if roles_of(user) == {Role.MEMBER}:  # no role that moderates: no permission queries
+    if not holds_a_role(user):  # no role that moderates: no permission queries
         return False
     if user.has_perm("safety.moderate"):
         return True

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from helle.core.roles import is_staff
+from helle.core.roles import holds_a_role, is_staff
 
 PEER_REASONS = {"flagged", "reported", "held"}
 PEER_EXCLUDED_LABELS = {"crisis", "grooming", "concern_for_other"}
@@ -20,6 +20,7 @@ def verified_if_staff(user) -> bool:
 def can_see_queue(user) -> bool:
     return (
         getattr(user, "is_authenticated", False)
+        and holds_a_role(user)  # a plain member moderates nothing: no permission queries
         and verified_if_staff(user)
         and (user.has_perm("safety.moderate") or user.has_perm("safety.moderate_as_peer"))
     )

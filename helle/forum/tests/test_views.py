@@ -88,6 +88,19 @@ def test_a_draft_is_saved_as_the_member_types(client, open_thread, helper):
     assert "Jeg tænkte på" in page  # back in the reply box after a lost connection
 
 
+def test_the_empty_reply_form_is_in_the_readers_language(client, open_thread, helper):
+    """The form without a draft is made once per language (views._blank_reply_form)."""
+    log_in(client, helper)
+    url = reverse("forum:thread", args=[open_thread.pk])
+    assert "Dit svar" in client.get(url).content.decode()
+    client.post(reverse("identity:set_language"), {"language": "en", "next": "/"})
+    english = client.get(url).content.decode()
+    assert "Your reply" in english
+    assert "Dit svar" not in english
+    client.post(reverse("identity:set_language"), {"language": "da", "next": "/"})
+    assert "Dit svar" in client.get(url).content.decode()
+
+
 def test_a_draft_for_a_place_the_member_may_not_write_is_refused(client, make_category, trusted, helper):
     young = make_category("Unge", age_bands=[AgeBand.AGE_13_15])
     log_in(client, helper)  # 16-17

@@ -38,6 +38,15 @@ def test_who_may_open_the_safety_pages(client, make_member, role, page):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", [ANONYMOUS, *Role], ids=str)
+def test_the_menu_links_to_the_queue_for_exactly_those_who_may_open_it(client, make_member, role):
+    if role != ANONYMOUS:
+        log_in(client, make_member("Rolle", role=role, age_band=AgeBand.OVER_25), second_factor=role in STAFF)
+    menu = client.get(reverse("core:help")).content.decode().split('class="site-nav"', 1)[1].split("</nav>")[0]
+    assert (f'href="{reverse("safety:queue")}"' in menu) == (role in MAY_OPEN["safety:queue"])
+
+
+@pytest.mark.django_db
 def test_a_member_reports_another_member_and_gets_a_thank_you(member_client, make_member):
     troll = make_member("Trolden")
     url = reverse("safety:report", args=["identity.member", troll.pk])
