@@ -42,7 +42,8 @@ def test_who_may_open_the_safety_pages(client, make_member, role, page):
 def test_the_menu_links_to_the_queue_for_exactly_those_who_may_open_it(client, make_member, role):
     if role != ANONYMOUS:
         log_in(client, make_member("Rolle", role=role, age_band=AgeBand.OVER_25), second_factor=role in STAFF)
-    menu = client.get(reverse("core:help")).content.decode().split('class="site-nav"', 1)[1].split("</nav>")[0]
+    page = client.get(reverse("core:help")).content.decode()
+    menu = page.split('class="site-nav"', 1)[1].split("</nav>")[0]
     assert (f'href="{reverse("safety:queue")}"' in menu) == (role in MAY_OPEN["safety:queue"])
 
 
