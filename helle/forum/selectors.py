@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helle.core import clock
@@ -179,42 +180,75 @@ def _reactions_on(user, thread: Thread, ids: list[int]) -> tuple[dict, dict]:
     return counts, mine
 
 
+def _page_of(posts: QuerySet[Post], page_number) -> Page:
+    """The page asked for. The same query counts the posts (COUNT(*) OVER ()), so the page
+    needs no COUNT of its own; "last" and a page past the end count first, as Django's
+    paginator does, and land on the last page."""
+    per_page = settings.FORUM_POSTS_PER_PAGE
+    paginator = Paginator(posts, per_page)
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        number = 0
+    if number >= 1:
+        start = (number - 1) * per_page
+        rows = list(posts.annotate(total_posts=Window(Count("pk")))[start : start + per_page])
+        if rows:
+            paginator.count = rows[0].total_posts  # instead of the cached COUNT query
+            return Page(rows, number, paginator)
+    return paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    """How many rows, as a subquery (0 when none)."""
+    return Coalesce(Subquery(rows.order_by().values("member").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _reader_state(user, thread: Thread) -> tuple:
+    """The reader's read marker, whether they follow the thread, and their unread
+    notifications here and in all: one query."""
+    unread = Notification.objects.filter(member=user, read_at__isnull=True)
+    return (
+        Thread.objects.filter(pk=thread.pk)
+        .values_list(
+            Subquery(ReadMarker.objects.filter(thread=OuterRef("pk"), member=user).values("read_at")[:1]),
+            Exists(Follow.objects.filter(thread=OuterRef("pk"), member=user)),
+            _count(unread.filter(thread=OuterRef("pk"))),
+            _count(unread),
+        )
+        .get()
+    )
+
+
 def thread_page(user, thread: Thread, page_number) -> ThreadPage:
     """One page of a thread with reactions, the reader's own reactions and bookmarks, and which
     posts are new to them: a fixed number of queries."""
+    member = _member(user)
     posts = (
         _posts_seen_by(user, thread)
         .only(*_POST_FIELDS)
-        .annotate(author_nickname=F("author__nickname"))
+        .annotate(
+            author_nickname=F("author__nickname"),
+            bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), member=user))
+            if member
+            else Value(False),
+        )
         .order_by("created_at", "id")
     )
-    paginator = Paginator(posts, settings.FORUM_POSTS_PER_PAGE)
-    page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
+    page = _page_of(posts, page_number)
     on_page = list(page.object_list)
-    ids = [p.pk for p in on_page]
-    counts, mine = _reactions_on(user, thread, ids)
-    bookmarked: set[int] = set()
-    read_at = None
-    following = False
-    if _member(user):
-        bookmarked = set(
-            Bookmark.objects.filter(post__thread=thread, member=user).values_list("post_id", flat=True)
-        )
-        read_at = (
-            ReadMarker.objects.filter(thread=thread, member=user).values_list("read_at", flat=True).first()
-        )
-        following = Follow.objects.filter(thread=thread, member=user).exists()
-        unread = Notification.objects.filter(member=user, read_at__isnull=True).aggregate(
-            total=Count("id"), here=Count("id", filter=Q(thread=thread))
-        )
+    counts, mine = _reactions_on(user, thread, [p.pk for p in on_page])
+    read_at, following, unread_here, unread_total = (
+        _reader_state(user, thread) if member else (None, False, 0, 0)
+    )
     # Read once: `user` is the request's lazy object, slow to ask 200 times.
-    reader_id = user.pk if _member(user) else None
+    reader_id = user.pk if member else None
     views = [
         PostView(
             post=p,
             reactions=counts.get(p.pk) or Counter(),
             mine=mine.get(p.pk, set()),
-            bookmarked=p.pk in bookmarked,
+            bookmarked=p.bookmarked,
             is_new=reader_id is not None
             and p.author_id != reader_id
             and (read_at is None or p.created_at > read_at),
@@ -230,8 +264,8 @@ def thread_page(user, thread: Thread, page_number) -> ThreadPage:
         may_moderate=policies.can_moderate(user, thread.category),
         newest_shown=max((p.created_at for p in on_page), default=None),
         read_at=read_at,
-        unread_here=unread["here"] if _member(user) else 0,
-        unread_elsewhere=unread["total"] - unread["here"] if _member(user) else 0,
+        unread_here=unread_here,
+        unread_elsewhere=unread_total - unread_here,
         first_new=first_new,
     )
 

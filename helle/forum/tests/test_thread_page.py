@@ -160,3 +160,41 @@ def test_opening_a_thread_marks_its_notifications_read_and_the_menu_counts_the_r
     html = client.get(reverse("forum:thread", args=[open_thread.pk])).content.decode()
     assert 'id="notification-count">1<' in html  # the other thread's reply is still unread
     assert [n.read_at is None for n in selectors.notifications_for(asker)] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("asked", "number", "first_reply"),
+    [(None, 1, None), ("2", 2, 2), ("3", 3, 5), ("last", 3, 5), ("99", 3, 5), ("tre", 1, None)],
+)
+def test_a_long_thread_is_paged_and_every_page_knows_how_many_there_are(
+    open_thread, helper, trusted, settings, asked, number, first_reply
+):
+    """Seven posts, three a page: the opening and replies 0-1, replies 2-4, replies 5-6."""
+    settings.FORUM_POSTS_PER_PAGE = 3
+    for n in range(6):
+        services.post_reply(author=helper, thread=open_thread, body=f"{REPLY} (svar {n})")
+    page = selectors.thread_page(trusted("Læser"), open_thread, asked)
+    assert (page.page.number, page.page.paginator.count, page.page.paginator.num_pages) == (number, 7, 3)
+    bodies = [view.post.html for view in page.posts]
+    assert len(bodies) == (1 if number == 3 else 3)
+    if first_reply is not None:
+        assert f"(svar {first_reply})" in bodies[0]
+
+
+def test_the_reader_state_counts_follows_bookmarks_and_unread_notifications(
+    open_thread, asker, helper, trusted
+):
+    reader = trusted("Læser")
+    page = selectors.thread_page(reader, open_thread, 1)
+    assert (page.following, page.read_at, page.unread_here, page.unread_elsewhere) == (False, None, 0, 0)
+    other = services.start_thread(
+        author=asker, category=open_thread.category, title="Et andet spørgsmål", body=REPLY
+    )
+    for thread in (open_thread, other.thread):
+        services.toggle_follow(member=reader, thread=thread)
+    reply = services.post_reply(author=helper, thread=open_thread, body=REPLY)
+    services.post_reply(author=helper, thread=other.thread, body=REPLY)
+    services.toggle_bookmark(member=reader, post=reply)
+    page = selectors.thread_page(reader, open_thread, 1)
+    assert (page.following, page.unread_here, page.unread_elsewhere) == (True, 1, 1)
+    assert [view.bookmarked for view in page.posts] == [False, True]
