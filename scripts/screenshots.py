@@ -237,8 +237,8 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
             page.get_by_role("link", name=DEMO_THREAD).click()
             page.wait_for_url("**/forum/thread/*/")
             peer_reply = page.locator(".post:has(.pill--peer)").last
-            peer_reply.locator("form[action$='/react/hug/'] button").click()  # htmx swaps the reactions
-            peer_reply.locator("form[action$='/react/hug/'] button[aria-pressed='true']").wait_for()
+            peer_reply.locator("button[formaction$='/react/hug/']").click()  # htmx swaps the reactions
+            peer_reply.locator("button[formaction$='/react/hug/'][aria-pressed='true']").wait_for()
             peer_reply.evaluate("post => post.scrollIntoView({block: 'start'})")
             shot(page, "11-forum-thread", "a conversation: peer adviser's badge, support, a content warning")
             page.go_back()
