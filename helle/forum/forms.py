@@ -88,6 +88,9 @@ class ModerateForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_control_characters],
+        help_text=_(
+            "If it is hidden, the writer reads this in their statement of reasons: write kindly and plainly."
+        ),
     )
 
 

@@ -424,9 +424,11 @@ def moderate_post(*, actor, post: Post, action: str, reason: str) -> Post:
     new_state = {"hold": Post.State.HELD, "hide": Post.State.HIDDEN, "show": Post.State.VISIBLE}[action]
     if not reason.strip():
         raise Refused({"reason": [_("Write a short reason: it goes to the audit log.")]})
+    staff = actor.has_perm("safety.moderate")
     with transaction.atomic():
         _set_state(post, new_state)
-        if action != "show" and not actor.has_perm("safety.moderate"):
+        if action != "show" and not staff:
+            # Staff confirm it in the queue; hiding it there tells the writer why.
             safety_services.send_to_review(
                 target=post,
                 author=post.author,
@@ -435,6 +437,10 @@ def moderate_post(*, actor, post: Post, action: str, reason: str) -> Post:
                 held=action == "hold",
                 actor=actor,
                 note=f"{action} by a peer adviser: {reason}",
+            )
+        elif action == "hide":
+            safety_services.tell_about_hidden_content(
+                moderator=actor, target=post, author=post.author, excerpt=post.body, reason=reason
             )
         record_audit(actor=actor, action=f"forum.post_{action}", target=post, reason=reason)
     return post

@@ -31,11 +31,19 @@ class DecideForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_control_characters],
+        help_text=_(
+            "If you hide it, the writer reads this in their statement of reasons: write kindly and plainly."
+        ),
     )
 
 
 class SanctionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Sanction"), choices=Sanction.Kind.choices, widget=forms.RadioSelect)
+    # Hiding content is a decision ("Hide it"), which sends its own statement of reasons.
+    kind = forms.ChoiceField(
+        label=_("Sanction"),
+        choices=[(k, label) for k, label in Sanction.Kind.choices if k != Sanction.Kind.HIDE_CONTENT],
+        widget=forms.RadioSelect,
+    )
     days = forms.IntegerField(
         label=_("For how many days"),
         required=False,

@@ -235,6 +235,9 @@ class Sanction(models.Model):
     house_rule = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.TextField()
     automated = models.BooleanField(default=False)
+    # What was hidden (kind HIDE_CONTENT), so an appeal that overturns it shows it again.
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
     starts_at = models.DateTimeField(default=clock.now)
     ends_at = models.DateTimeField(null=True, blank=True)
     lifted_at = models.DateTimeField(null=True, blank=True)

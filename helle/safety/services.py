@@ -237,6 +237,18 @@ def decide(
             item.save(update_fields=["status", "decided_at"])
             if target is not None:
                 (reviewable.hide if outcome == Decision.Outcome.HIDE else reviewable.restore)(target)
+            # A member is "hidden" by a sanction, not here; content hidden is explained to its writer.
+            hid_content = outcome == Decision.Outcome.HIDE and item.target_type != "identity.member"
+            if target is not None and hid_content:
+                tell_about_hidden_content(
+                    moderator=moderator,
+                    target=target,
+                    author=item.author,
+                    excerpt=item.excerpt,
+                    reason=reason,
+                    house_rule=house_rule,
+                    item=item,
+                )
             # Nicknames and reported members are not texts to learn offensive language from.
             if item.excerpt and item.surface not in ("", Surface.NICKNAME):
                 TrainingExample.objects.create(
@@ -274,6 +286,47 @@ def sanction(
     policies.require_can_sanction(moderator, member)
     days = days if days is not None else SANCTION_DEFAULT_DAYS.get(kind)
     ends_at = clock.now() + timedelta(days=days) if days else None
+    return _give(
+        moderator=moderator,
+        member=member,
+        kind=kind,
+        reason=reason,
+        house_rule=house_rule,
+        item=item,
+        ends_at=ends_at,
+        days=days,
+        automated=automated,
+        excerpt=item.excerpt if item else "",
+    )
+
+
+def tell_about_hidden_content(
+    *, moderator, target, author, excerpt: str, reason: str, house_rule: int | None = None, item=None
+) -> Sanction | None:
+    """Something `author` wrote was hidden, from the review queue or by a moderator on the spot:
+    they get a statement of reasons they can appeal (the EU Digital Services Act, art. 17, asks
+    for one whenever content is removed or made invisible). The caller has checked that the
+    moderator may hide it. An appeal that overturns it shows the content again."""
+    if author is None:  # the writer's account is gone: nobody to tell
+        return None
+    return _give(
+        moderator=moderator,
+        member=author,
+        kind=Sanction.Kind.HIDE_CONTENT,
+        reason=reason,
+        house_rule=house_rule,
+        item=item,
+        ends_at=None,
+        automated=False,
+        excerpt=excerpt,
+        target=target,
+    )
+
+
+def _give(
+    *, moderator, member, kind, reason, house_rule, item, ends_at, automated, excerpt, days=None, target=None
+) -> Sanction:
+    """The sanction, its statement of reasons, the audit entry and the member's live notice."""
     with transaction.atomic():
         given = Sanction.objects.create(
             member=member,
@@ -284,6 +337,8 @@ def sanction(
             reason=reason,
             automated=automated,
             ends_at=ends_at,
+            target_type=reviewables.type_of(target) if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
         )
         detected_automatically = bool(
             item
@@ -299,7 +354,7 @@ def sanction(
             member=member,
             sanction=given,
             decision_text=wording.decision_text(kind, ends_at),
-            content_excerpt=item.excerpt if item else "",
+            content_excerpt=excerpt,
             house_rule=house_rule,
             house_rule_text=wording.house_rule_text(house_rule, "da"),
             facts=reason,
@@ -336,9 +391,19 @@ def decide_appeal(*, moderator, appeal: Appeal, overturn: bool, reason: str) -> 
         if overturn and given.lifted_at is None:
             given.lifted_at = clock.now()
             given.save(update_fields=["lifted_at"])
+            _show_again(given)
         record_audit(actor=moderator, action=f"safety.appeal_{appeal.status}", target=given, reason=reason)
         send_to_member_on_commit(appeal.statement.member_id, {"type": "appeal.decided"})
     return appeal
+
+
+def _show_again(given: Sanction) -> None:
+    """Hidden content whose hiding was overturned is shown again."""
+    if given.kind != Sanction.Kind.HIDE_CONTENT or not given.target_type:
+        return
+    target = reviewables.load(given.target_type, given.target_id)
+    if target is not None:
+        reviewables.for_type(given.target_type).restore(target)
 
 
 def lift_sanction(*, moderator, given: Sanction, reason: str) -> None:
