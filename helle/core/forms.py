@@ -1,9 +1,11 @@
+from datetime import time
+
 from django import forms
 from django.conf import settings
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from helle.core.models import HelpLine
+from helle.core.models import ClosedDay, HelpLine, OpeningHours
 from helle.core.text import has_control_characters
 
 
@@ -88,3 +90,29 @@ class HelleFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/div.html"
     field_template_name = "core/forms/field.html"
+
+
+class OpeningHoursForm(forms.ModelForm):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+        widgets = {
+            "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {"closes": _("00:00 means at midnight.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens"), cleaned.get("closes")
+        if opens is not None and closes is not None and closes <= opens and closes != time(0):
+            self.add_error("closes", _("The closing time must be later than the opening time."))
+        return cleaned
+
+
+class ClosedDayForm(forms.ModelForm):
+    class Meta:
+        model = ClosedDay
+        fields = ["date", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"note": _("For example: Christmas Eve.")}

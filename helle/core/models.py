@@ -94,3 +94,46 @@ class HelpLineText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.help_line.name} [{self.language}]"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHours(models.Model):
+    """When counsellors and peer advisers are on duty, week by week, in the site's time zone
+    (TIME_ZONE). Two rows on one day make a split day. With no rows at all, every hour counts
+    as open. Closing at 00:00 means at midnight."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class ClosedDay(models.Model):
+    """A day the opening hours do not apply (a holiday): closed all day."""
+
+    date = models.DateField(_("date"), unique=True)
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.note}".strip()

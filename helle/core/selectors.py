@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from helle.core.models import AuditEntry, HelpLine, HelpLineText
+from helle.core.models import AuditEntry, ClosedDay, HelpLine, HelpLineText, OpeningHours
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,11 @@ def audit_history_of(target_type: str, pk: int) -> QuerySet[AuditEntry]:
 
 def audit_action_names() -> list[str]:
     return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def opening_hours() -> QuerySet[OpeningHours]:
+    return OpeningHours.objects.all()
+
+
+def closed_days_from(day: date) -> QuerySet[ClosedDay]:
+    return ClosedDay.objects.filter(date__gte=day)

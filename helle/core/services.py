@@ -1,8 +1,8 @@
-"""Writes that belong to no single feature: the audit log and the help lines."""
+"""Writes that belong to no single feature: the audit log, the help lines, the opening hours."""
 
 from django.db import transaction
 
-from helle.core.models import AuditEntry, HelpLine, HelpLineText
+from helle.core.models import AuditEntry, ClosedDay, HelpLine, HelpLineText, OpeningHours
 from helle.core.roles import roles_of
 
 
@@ -67,3 +67,31 @@ def delete_help_line(*, actor, help_line: HelpLine) -> None:
             data={"name": help_line.name, "country": help_line.country},
         )
         help_line.delete()
+
+
+def add_opening_hours(*, actor, hours: OpeningHours) -> OpeningHours:
+    with transaction.atomic():
+        hours.save()
+        record_audit(actor=actor, action="core.opening_hours_added", target=hours, data={"hours": str(hours)})
+    return hours
+
+
+def delete_opening_hours(*, actor, hours: OpeningHours) -> None:
+    with transaction.atomic():
+        record_audit(
+            actor=actor, action="core.opening_hours_deleted", target=hours, data={"hours": str(hours)}
+        )
+        hours.delete()
+
+
+def add_closed_day(*, actor, day: ClosedDay) -> ClosedDay:
+    with transaction.atomic():
+        day.save()
+        record_audit(actor=actor, action="core.closed_day_added", target=day, data={"day": str(day)})
+    return day
+
+
+def delete_closed_day(*, actor, day: ClosedDay) -> None:
+    with transaction.atomic():
+        record_audit(actor=actor, action="core.closed_day_deleted", target=day, data={"day": str(day)})
+        day.delete()

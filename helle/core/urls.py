@@ -14,5 +14,11 @@ urlpatterns = [
     path("staff/help-lines/new/", views.help_line_edit, name="staff_help_line_new"),
     path("staff/help-lines/<int:pk>/", views.help_line_edit, name="staff_help_line_edit"),
     path("staff/help-lines/<int:pk>/delete/", views.help_line_delete, name="staff_help_line_delete"),
+    path("staff/opening-hours/", views.opening_hours, name="staff_opening_hours"),
+    path(
+        "staff/opening-hours/<str:kind>/<int:pk>/delete/",
+        views.opening_hours_delete,
+        name="staff_opening_hours_delete",
+    ),
     path("staff/audit/", views.audit_log, name="staff_audit"),
 ]

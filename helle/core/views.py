@@ -1,5 +1,6 @@
 import asyncio
 import uuid
+from datetime import date
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -7,14 +8,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from helle.core import selectors, services
-from helle.core.forms import AuditFilterForm, HelpLineForm
+from helle.core.forms import AuditFilterForm, ClosedDayForm, HelpLineForm, OpeningHoursForm
 from helle.core.http import posted
 from helle.core.policies import staff_page
 from helle.core.roles import roles_of
@@ -97,6 +99,50 @@ def help_line_delete(request, pk: int):
     services.delete_help_line(actor=request.user, help_line=line)
     messages.success(request, _("The help line is removed."))
     return redirect("core:staff_help_lines")
+
+
+@staff_page("core.change_openinghours")
+def opening_hours(request):
+    """The week's opening hours and the closed days, each added or removed on this page."""
+    hours_form = OpeningHoursForm(
+        request.POST if request.POST.get("add") == "hours" else None, prefix="hours"
+    )
+    day_form = ClosedDayForm(request.POST if request.POST.get("add") == "day" else None, prefix="day")
+    if request.method == "POST":
+        if hours_form.is_bound and hours_form.is_valid():
+            services.add_opening_hours(actor=request.user, hours=hours_form.instance)
+            messages.success(request, _("The opening hours are added."))
+            return redirect("core:staff_opening_hours")
+        if day_form.is_bound and day_form.is_valid():
+            services.add_closed_day(actor=request.user, day=day_form.instance)
+            messages.success(request, _("The closed day is added."))
+            return redirect("core:staff_opening_hours")
+    context = {
+        "hours": selectors.opening_hours(),
+        "closed_days": selectors.closed_days_from(timezone.localdate()),
+        "hours_form": hours_form,
+        "day_form": day_form,
+    }
+    return render(
+        request, "staff/opening_hours.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@staff_page("core.change_openinghours")
+def opening_hours_delete(request, kind: str, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if kind not in ("hours", "day"):
+        raise Http404
+    if kind == "hours":
+        services.delete_opening_hours(
+            actor=request.user, hours=get_object_or_404(selectors.opening_hours(), pk=pk)
+        )
+    else:
+        day = get_object_or_404(selectors.closed_days_from(date.min), pk=pk)
+        services.delete_closed_day(actor=request.user, day=day)
+    messages.success(request, _("It is removed."))
+    return redirect("core:staff_opening_hours")
 
 
 @staff_page("core.read_audit_log")

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -11,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helle.core import clock
+from helle.core.opening_hours import open_hours_began
 from helle.core.roles import is_staff
 from helle.forum import policies
 from helle.forum.models import (
@@ -281,30 +281,27 @@ def moderated_categories(user) -> list[Category]:
     return [c for c in Category.objects.all() if policies.can_moderate(user, c)]
 
 
-def waiting_for_answer(user) -> list[Thread]:
-    """Questions nobody has answered after FORUM_UNANSWERED_HOURS, oldest first, in the
-    categories the reader may see (peer advisers and counsellors answer them)."""
-    since = clock.now() - timedelta(hours=settings.FORUM_UNANSWERED_HOURS)
-    categories = readable_categories(user)
-    return list(
-        Thread.objects.filter(
-            category__in=categories,
-            state=Thread.State.VISIBLE,
-            is_prompt=False,
-            first_reply_at__isnull=True,
-            publish_at__lte=since,
-        )
-        .select_related("category")
-        .order_by("publish_at")[:100]
+def _waited_too_long() -> QuerySet[Thread]:
+    """Questions without a reply after FORUM_UNANSWERED_HOURS of opening hours (every hour
+    counts while no opening hours are set)."""
+    cutoff = open_hours_began(settings.FORUM_UNANSWERED_HOURS, until=clock.now())
+    if cutoff is None:  # not open that long in the last year: nobody has waited yet
+        return Thread.objects.none()
+    return Thread.objects.filter(
+        state=Thread.State.VISIBLE, is_prompt=False, first_reply_at__isnull=True, publish_at__lte=cutoff
     )
+
+
+def waiting_for_answer(user) -> list[Thread]:
+    """Questions nobody has answered in time, oldest first, in the categories the reader may
+    see (peer advisers and counsellors answer them)."""
+    threads = _waited_too_long().filter(category__in=readable_categories(user))
+    return list(threads.select_related("category").order_by("publish_at")[:100])
 
 
 def unanswered_count(*, since=None, until=None) -> int:
-    """Threads still waiting for a first reply after the set time (for the impact figures)."""
-    cutoff = clock.now() - timedelta(hours=settings.FORUM_UNANSWERED_HOURS)
-    threads = Thread.objects.filter(
-        state=Thread.State.VISIBLE, is_prompt=False, first_reply_at__isnull=True, publish_at__lte=cutoff
-    )
+    """Threads still waiting for a first reply in time (for the impact figures)."""
+    threads = _waited_too_long()
     if since is not None:
         threads = threads.filter(publish_at__gte=since)
     if until is not None:

@@ -21,6 +21,7 @@ ROLE_PERMISSIONS = {
     Role.ADMIN: [
         "core.read_audit_log",
         "core.change_helpline",
+        "core.change_openinghours",
         "identity.manage_people",
         "identity.change_trustsettings",
         "identity.add_houserules",

@@ -173,6 +173,7 @@ VISITS = [
     Visit("staff-help-lines", "staff", path("/staff/help-lines/")),
     Visit("staff-help-line-new", "staff", path("/staff/help-lines/new/")),
     Visit("staff-help-line-edit", "staff", path("/staff/help-lines/{help_line_pk}/")),
+    Visit("staff-opening-hours", "staff", path("/staff/opening-hours/")),
     Visit("staff-audit-log", "staff", path("/staff/audit/")),
     # Safety: reporting, decisions about you, moderation.
     Visit("report", "member", path("/report/identity.member/{troll_pk}/")),
@@ -225,6 +226,7 @@ VISITS = [
 NOT_PAGES = {
     "core:healthz",
     "core:staff_help_line_delete",
+    "core:staff_opening_hours_delete",
     "forum:bookmark",
     "forum:draft",
     "forum:follow",

@@ -139,6 +139,25 @@ def test_threads_without_a_reply_after_six_hours_wait_for_peer_advisers(
         policies.require_can_see_waiting_list(asker)
 
 
+def test_the_six_hours_are_counted_in_opening_hours(open_category, asker, peer_adviser, clock):
+    from datetime import time
+
+    from helle.core.models import OpeningHours
+
+    for weekday in range(5):
+        OpeningHours.objects.create(weekday=weekday, opens=time(14), closes=time(20))
+    # Asked on Monday 2 March at 11:00 in Copenhagen (the fake clock's start).
+    waiting = services.start_thread(
+        author=asker, category=open_category, title="Ingen svar", body=REPLY
+    ).thread
+    clock.advance(hours=8)  # 19:00: five hours open since
+    assert selectors.waiting_for_answer(peer_adviser) == []
+    assert selectors.unanswered_count() == 0
+    clock.advance(hours=20)  # Tuesday 15:00: six open hours and one more
+    assert selectors.waiting_for_answer(peer_adviser) == [waiting]
+    assert selectors.unanswered_count() == 1
+
+
 def test_reading_a_thread_again_with_nothing_new_writes_nothing(client, open_thread, helper, trusted):
     """SQLite has one writer: a page view that changes nothing must not queue for it."""
     services.post_reply(author=helper, thread=open_thread, body=REPLY)

@@ -32,6 +32,7 @@ ADMIN_PAGES = [
     "core:staff_help_lines",
     "core:staff_help_line_new",
     "core:staff_audit",
+    "core:staff_opening_hours",
     "identity:staff_people",
     "identity:staff_trust",
     "identity:staff_rules",
