@@ -99,7 +99,8 @@ def category(request, slug: str):
 @cache
 def _blank_reply_form(language: str) -> str:
     """The reply form as most readers get it (no draft, no errors), made once per language
-    and process: Django's form templates cost about 4 ms, a fifth of a thread page."""
+    and process: Django's form templates cost about 4 ms, a fifth of a thread page. The form
+    renders in the active language; `language` is what the cache is keyed by."""
     return str(forms.ReplyForm())
 
 
