@@ -40,6 +40,7 @@ messages: $(VENV)/.installed
 
 # Speed figures, written to docs/benchmarks.md.
 bench: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput  # the safety part reads the policy from the site's database
 	$(PY) bench/run.py
 
 # Safety quality on our own sets and ../shared/data, written to docs/evaluation.md.
