@@ -69,29 +69,29 @@ def delete_help_line(*, actor, help_line: HelpLine) -> None:
         help_line.delete()
 
 
-def add_opening_hours(*, actor, hours: OpeningHours) -> OpeningHours:
+# The two kinds of entry in the opening-hours page, by the name their audit actions use.
+_SCHEDULE_NAMES = {OpeningHours: "opening_hours", ClosedDay: "closed_day"}
+
+
+def add_to_schedule(*, actor, entry: OpeningHours | ClosedDay) -> OpeningHours | ClosedDay:
+    """Add weekly opening hours or a closed day, audited."""
     with transaction.atomic():
-        hours.save()
-        record_audit(actor=actor, action="core.opening_hours_added", target=hours, data={"hours": str(hours)})
-    return hours
+        entry.save()
+        record_audit(
+            actor=actor,
+            action=f"core.{_SCHEDULE_NAMES[type(entry)]}_added",
+            target=entry,
+            data={"entry": str(entry)},
+        )
+    return entry
 
 
-def delete_opening_hours(*, actor, hours: OpeningHours) -> None:
+def remove_from_schedule(*, actor, entry: OpeningHours | ClosedDay) -> None:
     with transaction.atomic():
         record_audit(
-            actor=actor, action="core.opening_hours_deleted", target=hours, data={"hours": str(hours)}
+            actor=actor,
+            action=f"core.{_SCHEDULE_NAMES[type(entry)]}_deleted",
+            target=entry,
+            data={"entry": str(entry)},
         )
-        hours.delete()
-
-
-def add_closed_day(*, actor, day: ClosedDay) -> ClosedDay:
-    with transaction.atomic():
-        day.save()
-        record_audit(actor=actor, action="core.closed_day_added", target=day, data={"day": str(day)})
-    return day
-
-
-def delete_closed_day(*, actor, day: ClosedDay) -> None:
-    with transaction.atomic():
-        record_audit(actor=actor, action="core.closed_day_deleted", target=day, data={"day": str(day)})
-        day.delete()
+        entry.delete()

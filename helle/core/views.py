@@ -110,11 +110,11 @@ def opening_hours(request):
     day_form = ClosedDayForm(request.POST if request.POST.get("add") == "day" else None, prefix="day")
     if request.method == "POST":
         if hours_form.is_bound and hours_form.is_valid():
-            services.add_opening_hours(actor=request.user, hours=hours_form.instance)
+            services.add_to_schedule(actor=request.user, entry=hours_form.instance)
             messages.success(request, _("The opening hours are added."))
             return redirect("core:staff_opening_hours")
         if day_form.is_bound and day_form.is_valid():
-            services.add_closed_day(actor=request.user, day=day_form.instance)
+            services.add_to_schedule(actor=request.user, entry=day_form.instance)
             messages.success(request, _("The closed day is added."))
             return redirect("core:staff_opening_hours")
     context = {
@@ -134,13 +134,8 @@ def opening_hours_delete(request, kind: str, pk: int):
         return HttpResponseNotAllowed(["POST"])
     if kind not in ("hours", "day"):
         raise Http404
-    if kind == "hours":
-        services.delete_opening_hours(
-            actor=request.user, hours=get_object_or_404(selectors.opening_hours(), pk=pk)
-        )
-    else:
-        day = get_object_or_404(selectors.closed_days_from(date.min), pk=pk)
-        services.delete_closed_day(actor=request.user, day=day)
+    entries = selectors.opening_hours() if kind == "hours" else selectors.closed_days_from(date.min)
+    services.remove_from_schedule(actor=request.user, entry=get_object_or_404(entries, pk=pk))
     messages.success(request, _("It is removed."))
     return redirect("core:staff_opening_hours")
 

@@ -91,8 +91,11 @@ def test_an_admin_adds_and_removes_opening_hours_and_a_closed_day(admin_client):
         == 2
     )
     admin_client.post(reverse("core:staff_opening_hours_delete", args=["hours", shift.pk]))
-    assert not OpeningHours.objects.exists()
-    assert AuditEntry.objects.filter(action="core.opening_hours_deleted").exists()
+    admin_client.post(reverse("core:staff_opening_hours_delete", args=["day", ClosedDay.objects.get().pk]))
+    assert not OpeningHours.objects.exists() and not ClosedDay.objects.exists()
+    deleted = ["core.opening_hours_deleted", "core.closed_day_deleted"]
+    assert AuditEntry.objects.filter(action__in=deleted).count() == 2
+    assert admin_client.post(reverse("core:staff_opening_hours_delete", args=["week", 1])).status_code == 404
 
 
 @pytest.mark.django_db
