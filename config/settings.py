@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "helle.identity",
     "helle.safety",
     "helle.forum",
+    "helle.letters",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "helle.core.context_processors.site",
                 "helle.safety.context_processors.safety",
                 "helle.forum.context_processors.forum",
+                "helle.letters.context_processors.letters",
             ],
         },
     },
@@ -285,6 +287,11 @@ HELP_COUNTRY = env("HELLE_HELP_COUNTRY", "DK")
 # answered goes to the "waiting for an answer" list of peer advisers and counsellors.
 FORUM_POSTS_PER_PAGE = env_int("HELLE_FORUM_POSTS_PER_PAGE", 20)
 FORUM_UNANSWERED_HOURS = env_int("HELLE_FORUM_UNANSWERED_HOURS", 6)
+# The letter box: the service level (answer within so many days), how long a claim holds, and
+# whether peer advisers with the permission may answer (their answers are always reviewed).
+LETTER_ANSWER_DAYS = env_int("HELLE_LETTER_ANSWER_DAYS", 5)
+LETTER_CLAIM_HOURS = env_int("HELLE_LETTER_CLAIM_HOURS", 4)
+LETTER_PEERS_ANSWER = env_bool("HELLE_LETTER_PEERS_ANSWER")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("helle.identity.urls")),
     path("", include("helle.safety.urls")),
     path("", include("helle.forum.urls")),
+    path("", include("helle.letters.urls")),
 ]
 
 handler403 = "helle.core.views.forbidden"

@@ -14,10 +14,16 @@ _SAFETY_SETTINGS = [
     "safety.delete_watchedword",
     "safety.change_policyrule",
 ]
+# The letter box: counsellors answer; supervisors answer, review answers and publications and
+# read the figures; editors write the anonymised versions. Peer advisers answer only where the
+# organisation allows it (HELLE_LETTER_PEERS_ANSWER), and a supervisor reviews them.
+_LETTERS_SUPERVISION = ["letters.answer", "letters.review", "letters.review_peer_answers", "letters.view_statistics"]
 ROLE_PERMISSIONS = {
-    Role.PEER_ADVISER: ["safety.moderate_as_peer"],
-    Role.COUNSELLOR: ["safety.moderate"],
-    Role.SUPERVISOR: [*_MODERATION, *_SAFETY_SETTINGS, "forum.manage_forum"],
+    Role.PEER_ADVISER: ["safety.moderate_as_peer", "letters.answer_as_peer"],
+    Role.COUNSELLOR: ["safety.moderate", "letters.answer"],
+    Role.SUPERVISOR: [*_MODERATION, *_SAFETY_SETTINGS, "forum.manage_forum", *_LETTERS_SUPERVISION],
+    Role.EDITOR: ["letters.publish"],
+    Role.RESEARCHER: ["letters.view_statistics"],
     Role.ADMIN: [
         "core.read_audit_log",
         "core.change_helpline",
@@ -26,6 +32,7 @@ ROLE_PERMISSIONS = {
         "identity.change_trustsettings",
         "identity.add_houserules",
         "forum.manage_forum",
+        "letters.view_statistics",
         *_MODERATION,
         *_SAFETY_SETTINGS,
     ],

@@ -21,9 +21,9 @@
     region.appendChild(notice);
   }
 
-  // A new notification (a reply in a followed conversation, say): the number in the menu grows.
-  function countNotification() {
-    var badge = document.getElementById("notification-count");
+  // A new notification (a reply in a followed conversation, an answered letter): a number in the menu grows.
+  function countNotification(id) {
+    var badge = document.getElementById(id);
     if (!badge) { return; }
     badge.textContent = String((parseInt(badge.textContent, 10) || 0) + 1);
     badge.hidden = false;
@@ -38,7 +38,11 @@
       if (event.type === "grooming.alert") { announce(document.body.getAttribute("data-grooming-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "crisis.alert") { announce(document.body.getAttribute("data-crisis-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
-      if (event.type === "forum.notification") { countNotification(); }
+      if (event.type === "forum.notification") { countNotification("notification-count"); }
+      if (event.type === "letter.answered") {
+        countNotification("letters-count");
+        announce(document.body.getAttribute("data-letter-text"), "/letters/" + event.letter + "/");
+      }
       document.dispatchEvent(new CustomEvent("helle:event", { detail: event }));
     };
     socket.onclose = function (closing) {

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LettersConfig(AppConfig):
+    name = "helle.letters"
+    label = "letters"
+    verbose_name = _("Letter box")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from helle.identity import gdpr as data_protection
+        from helle.letters import gdpr
+        from helle.safety import reviewables
+        from helle.safety.policy import Surface
+
+        # A crisis or a flag on a letter lands in the review queue like any other content;
+        # the letter itself is never hidden from its writer or its counsellor.
+        reviewables.register(
+            reviewables.Reviewable(
+                target_type="letters.letter",
+                excerpt=lambda letter: letter.body,
+                author=lambda letter: letter.writer,
+                hide=lambda letter: None,
+                restore=lambda letter: None,
+                surface=Surface.LETTER,
+                link=lambda letter: reverse("letters:staff_letter", args=[letter.pk]),
+            )
+        )
+        data_protection.register(data_protection.DataSection("letters", gdpr.export, gdpr.erase))
