@@ -124,7 +124,7 @@ def write(request):
                 _add_refusal(form, refused)
             else:
                 return _after_sending(request, letter)
-        similar = selectors.similar_published(form.cleaned_data["body"])
+        similar = selectors.similar_published(form.data.get("body", ""))
         checked = True
     return render(
         request,
