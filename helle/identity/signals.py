@@ -17,7 +17,13 @@ _SAFETY_SETTINGS = [
 # The letter box: counsellors answer; supervisors answer, review answers and publications and
 # read the figures; editors write the anonymised versions. Peer advisers answer only where the
 # organisation allows it (HELLE_LETTER_PEERS_ANSWER), and a supervisor reviews them.
-_LETTERS_SUPERVISION = ["letters.answer", "letters.review", "letters.review_peer_answers", "letters.view_statistics"]
+_LETTERS_SUPERVISION = [
+    "letters.answer",
+    "letters.review",
+    "letters.review_peer_answers",
+    "letters.view_statistics",
+    "letters.change_topic",
+]
 ROLE_PERMISSIONS = {
     Role.PEER_ADVISER: ["safety.moderate_as_peer", "letters.answer_as_peer"],
     Role.COUNSELLOR: ["safety.moderate", "letters.answer"],
@@ -33,6 +39,7 @@ ROLE_PERMISSIONS = {
         "identity.add_houserules",
         "forum.manage_forum",
         "letters.view_statistics",
+        "letters.change_topic",
         *_MODERATION,
         *_SAFETY_SETTINGS,
     ],

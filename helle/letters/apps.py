@@ -26,6 +26,7 @@ class LettersConfig(AppConfig):
                 restore=lambda letter: None,
                 surface=Surface.LETTER,
                 link=lambda letter: reverse("letters:staff_letter", args=[letter.pk]),
+                hideable=False,
             )
         )
         data_protection.register(data_protection.DataSection("letters", gdpr.export, gdpr.erase))

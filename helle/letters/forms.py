@@ -131,6 +131,17 @@ def age_band_labels() -> dict[str, str]:
     return {value: str(label) for value, label in AgeBand.choices}
 
 
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "description", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "description"):
+            self.fields[name].validators.append(reject_control_characters)
+
+
 class QueueFilterForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("Topic"), queryset=Topic.objects.all(), required=False, empty_label=_("All topics")

@@ -19,6 +19,10 @@ def topics() -> QuerySet[Topic]:
     return Topic.objects.all()
 
 
+def topics_with_counts() -> QuerySet[Topic]:
+    return Topic.objects.annotate(letter_count=Count("letters"))
+
+
 def topic_by_slug(slug: str) -> Topic | None:
     return Topic.objects.filter(slug=slug).first()
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from helle.core import clock
@@ -38,6 +39,30 @@ class Refused(Exception):
 
 def follow_up_key(letter: Letter) -> str:
     return f"follow-up:{letter.pk}"
+
+
+# --- Topics (staff) -------------------------------------------------------------------------------------
+
+
+def save_topic(*, actor, topic: Topic) -> Topic:
+    created = topic.pk is None
+    if not topic.slug:
+        base = (
+            slugify(topic.name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))[:70]
+            or "emne"
+        )
+        topic.slug, number = base, 2
+        while Topic.objects.filter(slug=topic.slug).exists():
+            topic.slug, number = f"{base}-{number}", number + 1
+    with transaction.atomic():
+        topic.save()
+        record_audit(
+            actor=actor,
+            action="letters.topic_created" if created else "letters.topic_changed",
+            target=topic,
+            data={"name": topic.name},
+        )
+    return topic
 
 
 # --- Writing -----------------------------------------------------------------------------------------

@@ -27,4 +27,6 @@ urlpatterns = [
     path("staff/letters/publish/<int:pk>/", views.publication_edit, name="publication_edit"),
     path("staff/letters/publication/<int:pk>/review/", views.publication_review, name="publication_review"),
     path("staff/letters/figures/", views.statistics, name="statistics"),
+    path("staff/letters/topics/", views.topics, name="topics"),
+    path("staff/letters/topics/<int:pk>/", views.topics, name="topic_edit"),
 ]

@@ -575,6 +575,30 @@ def publication_review(request, pk: int):
     )
 
 
+# --- Topics ------------------------------------------------------------------------------------------
+
+
+@never_cache
+@staff_page("letters.change_topic")
+def topics(request, pk: int | None = None):
+    editing = None
+    if pk is not None:
+        editing = selectors.topics().filter(pk=pk).first()
+        if editing is None:
+            raise Http404
+    form = forms.TopicForm(posted(request), instance=editing)
+    if request.method == "POST" and form.is_valid():
+        services.save_topic(actor=request.user, topic=form.save(commit=False))
+        messages.success(request, _("The topic is saved."))
+        return redirect("letters:topics")
+    return render(
+        request,
+        "letters/topics.html",
+        {"topics": selectors.topics_with_counts(), "form": form, "editing": editing},
+        status=400 if form.errors else 200,
+    )
+
+
 # --- Figures -------------------------------------------------------------------------------------------
 
 

@@ -36,6 +36,13 @@ class DecideForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, hideable: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not hideable:
+            self.fields["outcome"].choices = [
+                (value, label) for value, label in Decision.Outcome.choices if value != Decision.Outcome.HIDE
+            ]
+
 
 class SanctionForm(forms.Form):
     # Hiding content is a decision ("Hide it"), which sends its own statement of reasons.

@@ -22,6 +22,9 @@ class Reviewable:
     restore: Callable[[Any], None]
     surface: str = ""
     link: Callable[[Any], str] | None = None  # where a moderator sees it in its place
+    # A private text (a letter) is never hidden from its writer and counsellor: a moderator
+    # approves it or passes it on, and sanctions its writer if need be.
+    hideable: bool = True
 
 
 def link_to(target_type: str, target_id: str) -> str:
@@ -42,6 +45,11 @@ def register(reviewable: Reviewable) -> None:
 
 def for_type(target_type: str) -> Reviewable:
     return _registry[target_type]
+
+
+def can_be_hidden(target_type: str) -> bool:
+    reviewable = _registry.get(target_type)
+    return reviewable is None or reviewable.hideable
 
 
 def type_of(obj) -> str:

@@ -224,6 +224,8 @@ def decide(
     policies.require_can_review(moderator, item)
     target = reviewables.load(item.target_type, item.target_id)
     reviewable = reviewables.for_type(item.target_type)
+    if outcome == Decision.Outcome.HIDE and not reviewable.hideable:
+        raise ValueError(f"{item.target_type} cannot be hidden")
     with transaction.atomic():
         decision = Decision.objects.create(
             item=item, moderator=moderator, outcome=outcome, reason=reason, house_rule=house_rule

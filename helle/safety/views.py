@@ -86,7 +86,8 @@ def review(request, pk: int):
     _queue_gate(request)
     item = get_object_or_404(selectors.review_items(), pk=pk)
     policies.require_can_review(request.user, item)
-    decide_form = DecideForm(prefix="decide")
+    hideable = reviewables.can_be_hidden(item.target_type)
+    decide_form = DecideForm(prefix="decide", hideable=hideable)
     sanction_form = SanctionForm(prefix="sanction")
     if request.method == "POST":
         action = request.POST.get("action")
@@ -97,7 +98,7 @@ def review(request, pk: int):
                 messages.error(request, _("Another moderator is handling this right now."))
             return redirect("safety:review", pk=pk)
         if action == "decide":
-            decide_form = DecideForm(request.POST, prefix="decide")
+            decide_form = DecideForm(request.POST, prefix="decide", hideable=hideable)
             if decide_form.is_valid():
                 services.decide(moderator=request.user, item=item, **decide_form.cleaned_data)
                 messages.success(request, _("Your decision is saved."))

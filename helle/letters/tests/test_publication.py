@@ -197,3 +197,24 @@ def test_erasing_an_account_erases_its_letters_and_without_keep_public_its_publi
     assert not Letter.objects.exists()
     publication.refresh_from_db()
     assert publication.state == Publication.State.REMOVED and publication.letter is None
+
+
+# --- Topics ------------------------------------------------------------------------------------------
+
+
+def test_a_supervisor_adds_a_topic_and_writers_can_choose_it(as_, supervisor, writer):
+    from helle.letters.models import Topic
+
+    client = as_(supervisor)
+    response = client.post(
+        reverse("letters:topics"), {"name": "Økonomi og job", "description": "Penge", "position": 9}
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(name="Økonomi og job")
+    assert topic.slug == "oekonomi-og-job"
+    assert "Økonomi og job" in as_(writer).get(reverse("letters:write")).content.decode()
+
+
+def test_counsellors_do_not_change_topics_and_members_do_not_see_the_page(as_, counsellor, writer):
+    assert as_(counsellor).get(reverse("letters:topics")).status_code == 403
+    assert as_(writer).get(reverse("letters:topics")).status_code == 404

@@ -142,3 +142,16 @@ def test_a_letter_answered_in_hours_is_estimated_as_one_day(clock, letter, couns
     clock.advance(hours=3)
     answered(letter, counsellor, supervisor)
     assert selectors.answer_estimate().days == 1  # rounded up to whole days, never "0 days"
+
+
+def test_a_letter_in_the_review_queue_is_never_hidden_from_its_writer(writer, topic, supervisor, as_):
+    from helle.safety import services as safety_services
+    from helle.safety.models import ReviewItem
+
+    letter = services.send_letter(writer=writer, topic=topic, body=CRISIS)
+    item = ReviewItem.objects.get(target_type="letters.letter", target_id=str(letter.pk))
+    page = as_(supervisor).get(reverse("safety:review", args=[item.pk])).content.decode()
+    assert 'value="hide"' not in page and 'value="approve"' in page
+    assert reverse("letters:staff_letter", args=[letter.pk]) in page  # the moderator can open it in place
+    with pytest.raises(ValueError):
+        safety_services.decide(moderator=supervisor, item=item, outcome="hide", reason="nej")
