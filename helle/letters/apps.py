@@ -10,8 +10,10 @@ class LettersConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from helle.core import demo
         from helle.identity import gdpr as data_protection
         from helle.letters import gdpr
+        from helle.letters.demo import seed_letters
         from helle.safety import reviewables
         from helle.safety.policy import Surface
 
@@ -30,3 +32,4 @@ class LettersConfig(AppConfig):
             )
         )
         data_protection.register(data_protection.DataSection("letters", gdpr.export, gdpr.erase))
+        demo.register(seed_letters)
