@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 NEW_MEMBER = ("Solsikke", "en lang og hemmelig sætning")
-STEPS = 12
+STEPS = 16
 DEMO_THREAD = "Min bedste veninde er flyttet"  # from helle/forum/demo.py
 
 # Run with `manage.py shell` after seed_demo: reactions on the peer adviser's reply and a
@@ -248,10 +248,36 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
             page.locator("#draft-status").filter(has_text=re.compile(r"\d")).wait_for()  # saved as a draft
             shot(page, "12-forum-new-thread", "starting a conversation (the draft is saved as you type)")
 
+            # The new member writes a letter and is shown a published answer to a similar one.
+            page.goto("/letters/")
+            shot(page, "13-letters", "letter box: write, the estimate, published answers")
+            page.goto("/letters/write/")
+            page.select_option("#id_topic", label="Skole og fremtid")
+            page.fill(
+                "#id_body", "Jeg får så ondt i maven før prøver, at jeg næsten ikke kan sove. Hvad gør jeg?"
+            )
+            page.locator("main form button[type='submit']").click()
+            page.locator("#similar").wait_for()
+            page.locator("#similar").evaluate("box => box.scrollIntoView({block: 'start'})")
+            shot(page, "14-letters-write", "before sending: answers to similar letters")
+
             page = new_page()
             log_in(page, "Demo Medlem", passwords["Demo Medlem"])
             page.goto("/account/")
             shot(page, "05-account", "account page")
+            page.goto("/letters/mine/")
+            page.locator("main .thread-list a").last.click()  # the oldest letter: answered
+            page.locator("#answer").evaluate("answer => answer.scrollIntoView({block: 'start'})")
+            shot(page, "15-letters-answer", "the answer in the writer's private letter box")
+
+            page = new_page()
+            log_in(page, "Demo Raadgiver", passwords["Demo Raadgiver"])
+            page.wait_for_url("**/login/two-factor/**")
+            page.fill("#id_token", current_totp(env, "Demo Raadgiver"))
+            page.locator("main form button[type='submit']").click()
+            page.wait_for_url(f"{url}/staff/")
+            page.goto("/answering/")
+            shot(page, "16-letters-queue", "counsellor: the letters to answer (no text before the claim)")
 
             page = new_page()
             log_in(page, "Demo Admin", passwords["Demo Admin"])

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from helle.core.roles import holds_a_role, is_staff
+from helle.safety import reviewables
 
 PEER_REASONS = {"flagged", "reported", "held"}
 PEER_EXCLUDED_LABELS = {"crisis", "grooming", "concern_for_other"}
@@ -29,6 +30,8 @@ def can_see_queue(user) -> bool:
 def can_review(user, item) -> bool:
     if not can_see_queue(user):
         return False
+    if not reviewables.may_read(user, item.target_type, item.target_id):
+        return False  # private content (a letter) for those its own rules let read it
     if user.has_perm("safety.moderate"):
         return True
     # Peer advisers handle the low-risk part of the queue; crisis and grooming go to staff.

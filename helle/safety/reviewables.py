@@ -25,6 +25,10 @@ class Reviewable:
     # A private text (a letter) is never hidden from its writer and counsellor: a moderator
     # approves it or passes it on, and sanctions its writer if need be.
     hideable: bool = True
+    # Private content (a letter) is not copied into the review queue: the item keeps only what
+    # the pipeline found, and only those `may_read` allows (its own rules for the content) see
+    # the item at all; they read the text in its place.
+    may_read: Callable[[Any, Any], bool] | None = None
 
 
 def link_to(target_type: str, target_id: str) -> str:
@@ -45,6 +49,20 @@ def register(reviewable: Reviewable) -> None:
 
 def for_type(target_type: str) -> Reviewable:
     return _registry[target_type]
+
+
+def is_private(target_type: str) -> bool:
+    reviewable = _registry.get(target_type)
+    return reviewable is not None and reviewable.may_read is not None
+
+
+def may_read(user, target_type: str, target_id: str) -> bool:
+    """Whether `user` may see this content at all (always, unless its kind is private)."""
+    reviewable = _registry.get(target_type)
+    if reviewable is None or reviewable.may_read is None:
+        return True
+    target = load(target_type, target_id)
+    return target is not None and reviewable.may_read(user, target)
 
 
 def can_be_hidden(target_type: str) -> bool:

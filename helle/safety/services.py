@@ -39,6 +39,8 @@ def _open_item(
 ) -> ReviewItem:
     """The open review item for this target, made if there is none; raised if more severe."""
     target_type = reviewables.type_of(target)
+    if reviewables.is_private(target_type):
+        excerpt = ""  # read in its place, by those allowed to (see Reviewable.may_read)
     item = (
         ReviewItem.objects.select_for_update()
         .filter(target_type=target_type, target_id=str(target.pk))

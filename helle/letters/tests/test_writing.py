@@ -155,3 +155,19 @@ def test_a_letter_in_the_review_queue_is_never_hidden_from_its_writer(writer, to
     assert reverse("letters:staff_letter", args=[letter.pk]) in page  # the moderator can open it in place
     with pytest.raises(ValueError):
         safety_services.decide(moderator=supervisor, item=item, outcome="hide", reason="nej")
+
+
+def test_a_letters_words_are_not_copied_into_the_review_queue_and_only_its_readers_see_the_item(
+    writer, topic, supervisor, colleague, peer
+):
+    from helle.safety import services as safety_services
+    from helle.safety.models import ReviewItem
+
+    letter = services.send_letter(writer=writer, topic=topic, body=CRISIS)
+    item = ReviewItem.objects.get(target_type="letters.letter", target_id=str(letter.pk))
+    assert item.excerpt == "" and item.findings["findings"]  # what was found, not the words
+    assert item in safety_services.review_queue(supervisor)
+    assert item not in safety_services.review_queue(colleague)  # a counsellor who does not hold it
+    assert item not in safety_services.review_queue(peer)
+    services.claim(counsellor=colleague, letter=letter)
+    assert item in safety_services.review_queue(colleague)
