@@ -36,7 +36,11 @@
       var event = JSON.parse(message.data);
       if (event.type === "session.ended") { window.location.replace("/"); }
       if (event.type === "grooming.alert") { announce(document.body.getAttribute("data-grooming-text"), "/moderation/" + event.item + "/"); }
-      if (event.type === "crisis.alert") { announce(document.body.getAttribute("data-crisis-text"), "/moderation/" + event.item + "/"); }
+      if (event.type === "crisis.alert") {
+        // A crisis letter is answered from the letter queue, where it is now first; other texts from the review queue.
+        var where = event.surface === "letter" ? "/answering/" : "/moderation/" + event.item + "/";
+        announce(document.body.getAttribute("data-crisis-text"), where);
+      }
       if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
       if (event.type === "forum.notification") { countNotification("notification-count"); }
       if (event.type === "letter.answered") {
