@@ -17,6 +17,13 @@ def reject_control_characters(value: str) -> None:
         )
 
 
+def add_refusal(form, refused) -> None:
+    """Show a service's `Refused` reasons on the form, beside the fields they are about."""
+    for field, reasons in refused.errors.items():
+        for reason in reasons:
+            form.add_error(field if field in form.fields else None, reason)
+
+
 class HelpLineForm(forms.ModelForm):
     """A help line and its description in every language helle speaks."""
 

@@ -6,6 +6,15 @@ from helle.core.models import AuditEntry, ClosedDay, HelpLine, HelpLineText, Ope
 from helle.core.roles import roles_of
 
 
+class Refused(Exception):
+    """What a member wrote cannot be taken as it is. `errors` maps a form field ("" for the form
+    as a whole) to what to change; the view shows them beside the text, which is kept."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+        self.errors = errors
+
+
 def _acting_role(actor) -> str:
     roles = roles_of(actor)
     # The most powerful role names the capacity in which someone acted.

@@ -18,7 +18,7 @@ from helle.core import clock
 from helle.core.events import send_to_member_on_commit
 from helle.core.markup import MEMBER_TAGS
 from helle.core.markup import render as render_markup
-from helle.core.services import record_audit
+from helle.core.services import Refused, record_audit
 from helle.forum import policies
 from helle.forum.models import (
     Bookmark,
@@ -38,14 +38,6 @@ from helle.identity import services as identity_services
 from helle.safety import services as safety_services
 from helle.safety.pipeline import Assessment, assess
 from helle.safety.policy import Action, Surface
-
-
-class Refused(Exception):
-    """The words cannot be posted as they are. `errors` maps a field to what to change."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
-        self.errors = errors
 
 
 @dataclass(frozen=True)

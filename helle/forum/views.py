@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from helle.core.forms import add_refusal
 from helle.core.http import posted
 from helle.core.markup import MEMBER_TAGS
 from helle.core.markup import render as render_markup
@@ -40,12 +41,6 @@ def _post_or_404(request, pk: int):
 def _preview(form) -> str:
     body = form.data.get("body", "") if form.is_bound else ""
     return render_markup(body, tags=MEMBER_TAGS, leave_url=reverse("forum:leave")) if body.strip() else ""
-
-
-def _add_refusal(form, refused: services.Refused) -> None:
-    for field, reasons in refused.errors.items():
-        for reason in reasons:
-            form.add_error(field if field in form.fields else None, reason)
 
 
 def _after_posting(request, post) -> None:
@@ -155,7 +150,7 @@ def reply(request, pk: int):
     try:
         post = services.post_reply(author=request.user, thread=found, **form.cleaned_data)
     except services.Refused as refused:
-        _add_refusal(form, refused)
+        add_refusal(form, refused)
         return thread(request, pk, reply_form=form, status=400)
     _after_posting(request, post)
     return redirect(f"{reverse('forum:thread', args=[pk])}?side=last#post-{post.pk}")
@@ -187,7 +182,7 @@ def new_thread(request, slug: str, prompt: bool = False):
             try:
                 post = services.start_thread(author=request.user, category=found, **data, **extra)
             except services.Refused as refused:
-                _add_refusal(form, refused)
+                add_refusal(form, refused)
             else:
                 _after_posting(request, post)
                 return redirect("forum:thread", pk=post.thread_id)
@@ -223,7 +218,7 @@ def edit(request, pk: int):
             try:
                 services.edit_post(author=request.user, post=post, **form.cleaned_data)
             except services.Refused as refused:
-                _add_refusal(form, refused)
+                add_refusal(form, refused)
             else:
                 _after_posting(request, post)
                 return redirect(f"{reverse('forum:thread', args=[post.thread_id])}#post-{post.pk}")

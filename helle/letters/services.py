@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from helle.core import clock
 from helle.core.events import send_to_member_on_commit
-from helle.core.services import record_audit
+from helle.core.services import Refused, record_audit
 from helle.letters import policies, selectors
 from helle.letters.models import Answer, Draft, Letter, Publication, Review, Snippet, Topic
 from helle.safety import services as safety_services
@@ -27,14 +27,6 @@ from helle.safety.policy import Action, Surface
 
 MAX_OPEN_LETTERS = 3  # letters one writer may have waiting at once: the queue is for everybody
 NEW_LETTER = "new"
-
-
-class Refused(Exception):
-    """The letter cannot be sent as it is. `errors` maps a field to what to change."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
-        self.errors = errors
 
 
 def follow_up_key(letter: Letter) -> str:

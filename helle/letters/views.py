@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from helle.core import clock
+from helle.core.forms import add_refusal
 from helle.core.http import posted
 from helle.core.policies import staff_page
 from helle.core.roles import is_staff
@@ -39,12 +40,6 @@ def _letter_or_404(request, pk: int):
     if letter is None:
         raise Http404
     return letter
-
-
-def _add_refusal(form, refused: services.Refused) -> None:
-    for field, reasons in refused.errors.items():
-        for reason in reasons:
-            form.add_error(field if field in form.fields else None, reason)
 
 
 def answerer_page(view):
@@ -121,7 +116,7 @@ def write(request):
             try:
                 letter = services.send_letter(writer=request.user, **form.cleaned_data)
             except services.Refused as refused:
-                _add_refusal(form, refused)
+                add_refusal(form, refused)
             else:
                 return _after_sending(request, letter)
         similar = selectors.similar_published(form.data.get("body", ""))
@@ -214,7 +209,7 @@ def follow_up(request, pk: int):
                 writer=request.user, topic=found.topic, body=form.cleaned_data["body"], follow_up_to=found
             )
         except services.Refused as refused:
-            _add_refusal(form, refused)
+            add_refusal(form, refused)
         else:
             return _after_sending(request, sent)
     return letter(request, pk, follow_up_form=form, status=400)
@@ -357,7 +352,7 @@ def answer(request, pk: int):
             return redirect("letters:queue")
         services.save_answer(counsellor=request.user, letter=found, body=form.cleaned_data["body"])
     except services.Refused as refused:
-        _add_refusal(form, refused)
+        add_refusal(form, refused)
         return staff_letter(request, pk, answer_form=form, status=400)
     except PermissionDenied as refused:
         form.add_error(None, str(refused))
@@ -404,7 +399,7 @@ def review(request, pk: int):
                 reviewer=request.user, answer=answer, approve=approve, **form.cleaned_data
             )
         except services.Refused as refused:
-            _add_refusal(form, refused)
+            add_refusal(form, refused)
         else:
             if approve:
                 messages.success(request, _("Approved. The writer has the answer now."))
@@ -558,7 +553,7 @@ def publication_review(request, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except services.Refused as refused:
-            _add_refusal(form, refused)
+            add_refusal(form, refused)
         else:
             messages.success(request, _("Published.") if approve else _("Sent back to the editor."))
             return redirect("letters:publications")
