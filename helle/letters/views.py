@@ -263,6 +263,7 @@ def queue(request):
                 request.user, topic=chosen.get("topic"), age_band=chosen.get("age_band") or ""
             ),
             "may_answer": policies.can_answer(request.user),
+            "may_review": policies.can_review_any(request.user),
             "to_review": len(selectors.answers_to_review(request.user)),
             "service_days": selectors.service_level().days,
         },

@@ -97,8 +97,9 @@ def _browser_database(transactional_db, live_server):
     """Every browser test gets the live server and the content a fresh install has.
 
     The live server needs a transactional database, which is emptied after each test
-    (the role groups come back by themselves, from post_migrate). The first house rules
-    and the help lines come from data migrations, so their seed functions put them back.
+    (the role groups come back by themselves, from post_migrate). The first house rules,
+    the help lines and the letter box's topics come from data migrations, so their seed
+    functions put them back.
     """
     from django.apps import apps
 
@@ -110,6 +111,8 @@ def _browser_database(transactional_db, live_server):
     # Adds the first house rules only where there are none.
     importlib.import_module("helle.identity.migrations.0002_first_house_rules").seed(apps, None)
     selectors.forget_current_rules_version()
+    # Adds the letter box's first topics only where they are missing.
+    importlib.import_module("helle.letters.migrations.0002_default_topics").add_topics(apps, None)
 
 
 @pytest.fixture

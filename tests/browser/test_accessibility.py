@@ -31,6 +31,8 @@ from helle.forum import services as forum_services
 from helle.forum.models import ContentWarning, ModerationMode, Reaction, Thread
 from helle.identity import services as identity_services
 from helle.identity.models import AgeBand, Member
+from helle.letters import services as letter_services
+from helle.letters.models import Letter, Snippet, Topic
 from helle.safety import services as safety_services
 from helle.safety.models import WatchedWord
 
@@ -44,7 +46,9 @@ PHONE = {"width": 360, "height": 800}
 @dataclass(frozen=True)
 class Visit:
     name: str
-    who: str  # anonymous | member | peer | staff (admin, two-factor passed) | staff-new | staff-unverified
+    # anonymous | member | peer | staff (admin, two-factor passed) | staff-new | staff-unverified
+    # | supervisor | editor (both two-factor passed: they answer, review and publish letters)
+    who: str
     go: Callable[[object, SimpleNamespace], None]
     covers: str = ""  # the URL name of the page, where `go` is not a plain path()
 
@@ -139,6 +143,105 @@ def new_thread_with_mistakes(page, env):
     assert page.locator("main [aria-invalid='true']").count() >= 2
 
 
+EXAM_LETTER = (
+    "Hej. Jeg er så nervøs for eksamen i næste uge, at jeg ikke kan sove. Min mor siger, at det nok "
+    "går, men jeg tænker på det hele tiden. Hvad kan jeg gøre?"
+)
+CRISIS_LETTER = (
+    "Jeg orker ikke mere. Jeg har tænkt på at tage mit eget liv, og jeg har skrevet et afskedsbrev."
+)
+
+
+def _fill_letter(page, env, body: str) -> None:
+    page.select_option("#id_topic", str(env.topic_pk))
+    page.fill("#id_body", body)
+
+
+def _submit(page, button: str = "main form button[type='submit']") -> None:
+    with page.expect_navigation():
+        page.locator(button).click()
+
+
+def write_and_see_similar_answers(page, env):
+    """The second step of writing: published answers to letters like this one come first."""
+    path("/letters/write/")(page, env)
+    _fill_letter(page, env, EXAM_LETTER)
+    page.check("#id_may_publish")
+    _submit(page)
+    assert urlsplit(page.url).path == "/letters/write/"
+    assert page.locator(f"#similar a[href='/letters/archive/{env.publication_pk}/']").count() == 1
+    assert page.locator("main form button[name='send']").count() == 1
+
+
+def write_with_mistakes(page, env):
+    path("/letters/write/")(page, env)
+    _submit(page)
+    assert urlsplit(page.url).path == "/letters/write/"
+    assert page.locator("main .errorlist").count() >= 2  # a topic and a text are needed
+    assert page.locator("main [aria-invalid='true']").count() >= 2
+
+
+def letter_sent_in_a_crisis(page, env):
+    """A letter the safety check reads as a crisis: the writer is shown help at once."""
+    path("/letters/write/")(page, env)
+    _fill_letter(page, env, CRISIS_LETTER)
+    _submit(page)
+    _submit(page, "main form button[name='send']")
+    sent = Letter.objects.get(writer=env.member, crisis=True)
+    assert urlsplit(page.url).path == f"/letters/{sent.pk}/"
+    assert page.locator("main #help").count() == 1
+
+
+def my_letters(page, env):
+    path("/letters/mine/")(page, env)
+    main = page.locator("main")
+    assert main.locator(f"a[href='/letters/{env.answered_pk}/']").count() == 1
+    assert main.locator(f"a[href='/letters/{env.held_letter_pk}/']").count() == 1
+    assert main.locator(".pill--new").count() == 1  # the answer not yet read
+    assert page.locator("#letters-count:not([hidden])").count() == 1  # and the menu says so
+
+
+def answered_letter(page, env):
+    """The writer's letter with everything it can show: the answer, "did it help?", the one
+    follow-up they may write, and the published version they may take down."""
+    path("/letters/{answered_pk}/")(page, env)
+    main = page.locator("main")
+    assert main.locator("#answer").count() == 1
+    assert main.locator("button[name='helped']").count() == 2
+    assert main.locator("#draft-status[role='status']").count() == 1
+    assert main.locator(f"a[href='/letters/archive/{env.publication_pk}/']").count() == 1
+
+
+def letters_queue(page, env):
+    path("/answering/")(page, env)
+    main = page.locator("main")
+    assert main.locator("tbody tr").count() >= 3  # two waiting, and the one the supervisor holds
+    assert main.locator(f"a[href='/answering/{env.held_letter_pk}/']").count() == 1
+    assert main.locator("tbody .pill--new").count() >= 1  # overdue
+    assert main.locator("form[action$='/claim/'] button").count() >= 2
+
+
+def held_letter(page, env):
+    """The letter the supervisor holds: the answer being written, snippets, earlier letters."""
+    path("/answering/{held_letter_pk}/")(page, env)
+    main = page.locator("main")
+    assert main.locator("form[action$='/answer/'] #id_body").count() == 1
+    assert main.locator("details [data-snippet]").count() == 2
+    assert main.locator("#earlier-heading ~ details").count() == 1  # the answered letter
+
+
+def answer_to_review(page, env):
+    path("/answering/{in_review_pk}/review/")(page, env)
+    main = page.locator("main")
+    assert main.locator("#id_body").count() == 1
+    assert main.locator("#reviews-heading").count() == 1  # returned once, with a comment
+
+
+def letter_to_anonymise(page, env):
+    path("/staff/letters/publish/{to_anonymise_pk}/")(page, env)
+    assert page.locator("main .secret mark").count() >= 2  # the e-mail address and the street
+
+
 VISITS = [
     # Everyone
     Visit("front-page", "anonymous", path("/")),
@@ -218,6 +321,43 @@ VISITS = [
     Visit("forum-staff-category-new", "staff", path("/staff/forum/new/")),
     Visit("forum-staff-category-edit", "staff", path("/staff/forum/{category_pk}/")),
     Visit("forum-new-prompt", "staff", path("/forum/{category_slug}/prompt/")),
+    # The letter box: the public archive, and a member's own letters.
+    Visit("letters", "anonymous", path("/letters/")),
+    Visit("letters-logged-in", "member", path("/letters/")),
+    Visit("letters-archive", "anonymous", path("/letters/archive/")),
+    Visit("letters-archive-topic", "anonymous", path("/letters/archive/?topic=skole")),
+    Visit("letters-archive-search", "anonymous", path("/letters/archive/?q=eksamen+sove")),
+    Visit("letters-archive-nothing-found", "anonymous", path("/letters/archive/?q=giraf")),
+    Visit("letters-published", "anonymous", path("/letters/archive/{publication_pk}/")),
+    Visit("letters-write", "member", path("/letters/write/")),
+    Visit("letters-write-similar-answers", "member", write_and_see_similar_answers, "letters:write"),
+    Visit("letters-write-with-mistakes", "member", write_with_mistakes, "letters:write"),
+    Visit("letters-mine", "member", my_letters, "letters:inbox"),
+    Visit("letters-letter-answered", "member", answered_letter, "letters:letter"),
+    Visit("letters-letter-waiting", "member", path("/letters/{held_letter_pk}/")),
+    Visit("letters-letter-in-a-crisis", "member", letter_sent_in_a_crisis, "letters:letter"),
+    Visit("letters-answering-for-a-member", "member", path("/answering/", status=404)),
+    # The letter box: answering and the second pair of eyes.
+    Visit("letters-queue", "supervisor", letters_queue, "letters:queue"),
+    Visit("letters-staff-letter-held", "supervisor", held_letter, "letters:staff_letter"),
+    Visit("letters-staff-letter-in-review", "supervisor", path("/answering/{in_review_pk}/")),
+    Visit("letters-staff-letter-answered", "supervisor", path("/answering/{answered_pk}/")),
+    Visit("letters-reviews", "supervisor", path("/answering/review/")),
+    Visit("letters-review", "supervisor", answer_to_review, "letters:review"),
+    Visit("letters-snippets", "supervisor", path("/answering/snippets/")),
+    Visit("letters-snippet", "supervisor", path("/answering/snippets/{snippet_pk}/")),
+    # The letter box: publishing, figures and topics.
+    Visit("letters-publications-editor", "editor", path("/staff/letters/publish/")),
+    Visit("letters-publications-supervisor", "supervisor", path("/staff/letters/publish/")),
+    Visit("letters-publication-edit", "editor", letter_to_anonymise, "letters:publication_edit"),
+    Visit(
+        "letters-publication-review",
+        "supervisor",
+        path("/staff/letters/publication/{publication_in_review_pk}/review/"),
+    ),
+    Visit("letters-statistics", "staff", path("/staff/letters/figures/")),
+    Visit("letters-topics", "staff", path("/staff/letters/topics/")),
+    Visit("letters-topic-edit", "staff", path("/staff/letters/topics/{topic_pk}/")),
 ]
 
 
@@ -240,6 +380,12 @@ NOT_PAGES = {
     "identity:nickname_check",
     "identity:recovery_codes_download",
     "identity:set_language",
+    "letters:answer",
+    "letters:claim",
+    "letters:consent",
+    "letters:draft",
+    "letters:follow_up",
+    "letters:helped",
 }
 
 
@@ -357,6 +503,125 @@ def make_forum(*, admin, member, supervisor, troll, peer, helper) -> SimpleNames
     )
 
 
+def _answered(letter, *, counsellor, supervisor, body: str) -> Letter:
+    """The letter taken, answered and approved by a second person: the writer has the answer."""
+    letter_services.claim(counsellor=counsellor, letter=letter)
+    letter.refresh_from_db()
+    letter_services.submit_answer(counsellor=counsellor, letter=letter, body=body)
+    letter.refresh_from_db()
+    letter_services.review_answer(reviewer=supervisor, answer=letter.answer, approve=True)
+    letter.refresh_from_db()
+    return letter
+
+
+def make_letters(*, member, helper, troll, counsellor, supervisor, editor) -> SimpleNamespace:
+    """A letter box with a letter in every state a page can show. An approved answer tells its
+    writer with a live event after commit, so this runs on a thread of its own too."""
+    topics = {t.slug: t for t in Topic.objects.all()}  # put back for each test by conftest
+
+    # The member's letter about exams was answered, and its anonymised version is published.
+    answered = letter_services.send_letter(
+        writer=member, topic=topics["skole"], body=EXAM_LETTER, may_publish=True
+    )
+    _answered(
+        answered,
+        counsellor=counsellor,
+        supervisor=supervisor,
+        body="Kære dig. Tak fordi du skrev. Det er helt almindeligt at være nervøs før en eksamen.",
+    )
+    publication = letter_services.save_publication(
+        editor=editor,
+        letter=answered,
+        title="Kan ikke sove før eksamen",
+        question="Jeg er så nervøs for eksamen, at jeg ikke kan sove. Hvad kan jeg gøre?",
+        answer="Det er helt almindeligt at være nervøs før en eksamen. Prøv at trække vejret roligt.",
+        submit=True,
+    )
+    letter_services.review_publication(reviewer=supervisor, publication=publication, approve=True)
+
+    # The member waits for the answer to a second letter: the supervisor holds it, with a draft.
+    held = letter_services.send_letter(
+        writer=member,
+        topic=topics["venner"],
+        body="Min vennegruppe har en ny gruppechat, som jeg ikke er med i. Hvad skal jeg gøre?",
+    )
+    letter_services.claim(counsellor=supervisor, letter=held)
+    held.refresh_from_db()
+    letter_services.save_answer(counsellor=supervisor, letter=held, body="Kære dig. Det gør ondt at ...")
+
+    # A counsellor's answer waits for review; it was returned with a comment once.
+    in_review = letter_services.send_letter(
+        writer=helper,
+        topic=topics["familie"],
+        body="Mine forældre skændes hver aften, og jeg kan høre det hele fra mit værelse.",
+    )
+    letter_services.claim(counsellor=counsellor, letter=in_review)
+    in_review.refresh_from_db()
+    letter_services.submit_answer(counsellor=counsellor, letter=in_review, body="Hvor er det svært.")
+    in_review.refresh_from_db()
+    letter_services.review_answer(
+        reviewer=supervisor,
+        answer=in_review.answer,
+        approve=False,
+        comment="Sig mere om, hvem hun kan tale med.",
+    )
+    in_review.refresh_from_db()
+    letter_services.submit_answer(
+        counsellor=counsellor,
+        letter=in_review,
+        body="Hvor er det svært at ligge og lytte til. Du kan tale med en lærer, du stoler på.",
+    )
+
+    # Answered with consent: the editor's anonymised version waits for the supervisor's approval.
+    to_approve = letter_services.send_letter(
+        writer=troll, topic=topics["krop"], body="Jeg er 14 og har ikke fået mens endnu.", may_publish=True
+    )
+    _answered(to_approve, counsellor=counsellor, supervisor=supervisor, body="Det er helt normalt.")
+    publication_in_review = letter_services.save_publication(
+        editor=editor,
+        letter=to_approve,
+        title="Har ikke fået mens endnu",
+        question="Jeg har ikke fået mens endnu, selvom mine veninder har.",
+        answer="Det er helt normalt. Kroppen har sit eget tempo.",
+        submit=True,
+    )
+
+    # Answered with consent, not yet anonymised: the personal details are marked for the editor.
+    to_anonymise = letter_services.send_letter(
+        writer=helper,
+        topic=topics["mobning"],
+        body="Nogen skriver grimme ting om mig. Min mail er sofie123@example.com og jeg bor på Nørregade 12.",
+        may_publish=True,
+    )
+    _answered(to_anonymise, counsellor=counsellor, supervisor=supervisor, body="Godt, du skriver.")
+
+    # Waiting in the queue, one of them for longer than the service level.
+    letter_services.send_letter(writer=troll, topic=topics["andet"], body="Hvordan siger man nej til en ven?")
+    overdue = letter_services.send_letter(
+        writer=helper, topic=topics["skole"], body="Jeg kommer hele tiden bagud med lektierne."
+    )
+    Letter.objects.filter(pk=overdue.pk).update(created_at=clock.now() - timedelta(days=9))
+
+    snippet = letter_services.save_snippet(
+        actor=supervisor, snippet=Snippet(title="Hilsen", body="Kære dig. Tak fordi du skrev til os.")
+    )
+    letter_services.save_snippet(
+        actor=supervisor,
+        snippet=Snippet(title="Mere hjælp", body="Du kan altid ringe til Børnetelefonen på 116 111."),
+        shared=True,
+    )
+    return SimpleNamespace(
+        topic_pk=topics["skole"].pk,
+        answered_pk=answered.pk,
+        publication_pk=publication.pk,
+        held_letter_pk=held.pk,
+        in_review_pk=in_review.pk,
+        publication_in_review_pk=publication_in_review.pk,
+        to_anonymise_pk=to_anonymise.pk,
+        snippet_pk=snippet.pk,
+    )
+
+
 @pytest.fixture
 def env(make_member, live_server, fill_signup) -> SimpleNamespace:
     admin = make_member("Admin Anker", role=Role.ADMIN, age_band=AgeBand.OVER_25)
@@ -372,6 +637,8 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
     helper = make_member("Hjælper")
     Member.objects.filter(pk=helper.pk).update(trust_level=2)  # not pre-moderated any more
     helper.refresh_from_db()
+    counsellor = make_member("Rådgiver Rita", role=Role.COUNSELLOR, age_band=AgeBand.OVER_25)
+    editor = make_member("Redaktør Erik", role=Role.EDITOR, age_band=AgeBand.OVER_25)
 
     def moderation_history():
         # Sanctions send live events after commit; that must not happen on the thread that
@@ -393,11 +660,19 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
         forum = make_forum(
             admin=admin, member=member, supervisor=supervisor, troll=troll, peer=peer, helper=helper
         )
+        letters = make_letters(
+            member=member,
+            helper=helper,
+            troll=troll,
+            counsellor=counsellor,
+            supervisor=supervisor,
+            editor=editor,
+        )
         connection.close()
-        return item, given, appeal, word, forum
+        return item, given, appeal, word, forum, letters
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        item, given, appeal, word, forum = pool.submit(moderation_history).result()
+        item, given, appeal, word, forum, letters = pool.submit(moderation_history).result()
     return SimpleNamespace(
         admin=admin,
         member=member,
@@ -410,7 +685,10 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
         appeal_pk=appeal.pk,
         word_pk=word.pk,
         peer=peer,
+        supervisor=supervisor,
+        editor=editor,
         **vars(forum),
+        **vars(letters),
     )
 
 
@@ -426,6 +704,10 @@ def test_the_page_has_no_serious_accessibility_problems(
         log_in_browser(context, env.peer)
     elif visit.who == "staff":
         log_in_browser(context, env.admin, second_factor=True)
+    elif visit.who == "supervisor":
+        log_in_browser(context, env.supervisor, second_factor=True)
+    elif visit.who == "editor":
+        log_in_browser(context, env.editor, second_factor=True)
     elif visit.who == "staff-new":
         counsellor = make_member("Rådgiver Rolf", role=Role.COUNSELLOR, age_band=AgeBand.OVER_25)
         log_in_browser(context, counsellor)

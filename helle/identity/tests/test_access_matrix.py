@@ -2,8 +2,9 @@
 
 Anonymous visitors are sent to log in for member pages. Staff pages answer 404 to
 anyone who is not staff (nobody learns what the staff area holds) and 403 to staff
-without the role. Every staff role has passed two-factor log-in here; the next test
-module checks what happens when they have not.
+without the role. The pages where letters are answered answer 404 to everybody who does
+not answer or review letters, staff or not. Every staff role has passed two-factor log-in
+here; the next test module checks what happens when they have not.
 """
 
 import pytest
@@ -18,7 +19,15 @@ ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *Role]
 STAFF = {Role.COUNSELLOR, Role.SUPERVISOR, Role.EDITOR, Role.RESEARCHER, Role.ADMIN}
 
-PUBLIC = ["core:home", "core:help", "core:privacy", "identity:rules", "core:healthz"]
+PUBLIC = [
+    "core:home",
+    "core:help",
+    "core:privacy",
+    "identity:rules",
+    "core:healthz",
+    "letters:index",
+    "letters:archive",
+]
 GUESTS_ONLY = ["identity:signup", "identity:login", "identity:recovery_reset"]
 MEMBER_PAGES = [
     "identity:account",
@@ -26,8 +35,14 @@ MEMBER_PAGES = [
     "identity:privacy",
     "identity:delete",
     "identity:recovery_codes_regenerate",
+    "letters:write",
+    "letters:inbox",
 ]
 STAFF_PAGES = ["core:staff"]
+# Where letters are answered and reviewed: only for those who do that (and peer advisers, where
+# the organisation lets them answer: settings.LETTER_PEERS_ANSWER, off by default).
+ANSWERER_PAGES = ["letters:queue", "letters:reviews", "letters:snippets"]
+ANSWERERS = {Role.COUNSELLOR, Role.SUPERVISOR}
 ADMIN_PAGES = [
     "core:staff_help_lines",
     "core:staff_help_line_new",
@@ -38,6 +53,12 @@ ADMIN_PAGES = [
     "identity:staff_rules",
 ]
 ADMIN_OBJECT_PAGES = ["core:staff_help_line_edit", "identity:staff_person"]
+# Staff pages for some roles besides admins' pages: the roles that may open them.
+ROLE_PAGES = {
+    "letters:publications": {Role.EDITOR, Role.SUPERVISOR},
+    "letters:statistics": {Role.SUPERVISOR, Role.RESEARCHER, Role.ADMIN},
+    "letters:topics": {Role.SUPERVISOR, Role.ADMIN},
+}
 
 
 def expected(role, page: str) -> int:
@@ -50,8 +71,9 @@ def expected(role, page: str) -> int:
         return 200 if logged_in else 302
     if page in STAFF_PAGES:
         return 200 if role in STAFF else 404
-    # admin pages
-    if role == Role.ADMIN:
+    if page in ANSWERER_PAGES:
+        return 200 if role in ANSWERERS else 404
+    if role in ROLE_PAGES.get(page, {Role.ADMIN}):  # the rest are admin pages
         return 200
     return 403 if role in STAFF else 404
 
@@ -79,7 +101,16 @@ def url_for(page: str) -> str:
     return reverse(page)
 
 
-ALL_PAGES = PUBLIC + GUESTS_ONLY + MEMBER_PAGES + STAFF_PAGES + ADMIN_PAGES + ADMIN_OBJECT_PAGES
+ALL_PAGES = [
+    *PUBLIC,
+    *GUESTS_ONLY,
+    *MEMBER_PAGES,
+    *STAFF_PAGES,
+    *ANSWERER_PAGES,
+    *ADMIN_PAGES,
+    *ADMIN_OBJECT_PAGES,
+    *ROLE_PAGES,
+]
 
 
 @pytest.mark.django_db
@@ -123,3 +154,12 @@ def test_staff_pages_follow_the_permissions_of_the_role(as_role):
     Group.objects.get(name="supervisor").permissions.add(Permission.objects.get(codename="read_audit_log"))
     assert client.get(reverse("core:staff_audit")).status_code == 200
     assert client.get(reverse("identity:staff_people")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ANSWERER_PAGES)
+def test_peer_advisers_answer_letters_only_where_the_organisation_allows_it(as_role, settings, page):
+    client = as_role(Role.PEER_ADVISER)
+    assert client.get(reverse(page)).status_code == 404
+    settings.LETTER_PEERS_ANSWER = True
+    assert client.get(reverse(page)).status_code == 200  # no second factor: peer advisers are no staff

@@ -218,3 +218,20 @@ def test_a_supervisor_adds_a_topic_and_writers_can_choose_it(as_, supervisor, wr
 def test_counsellors_do_not_change_topics_and_members_do_not_see_the_page(as_, counsellor, writer):
     assert as_(counsellor).get(reverse("letters:topics")).status_code == 403
     assert as_(writer).get(reverse("letters:topics")).status_code == 404
+
+
+def test_the_archive_pages_stay_within_the_chosen_topic(make_member, topic, counsellor, supervisor, editor, as_):
+    from helle.letters import views
+
+    for n in range(views.PER_PAGE + 1):
+        letter = answered(
+            services.send_letter(writer=make_member(f"Skriver{n}"), topic=topic, body=LETTER, may_publish=True),
+            counsellor,
+            supervisor,
+        )
+        publication = services.save_publication(
+            editor=editor, letter=letter, title=f"Svar {n}", question="Spørgsmål", answer="Svar", submit=True
+        )
+        services.review_publication(reviewer=supervisor, publication=publication, approve=True)
+    page = as_(None).get(reverse("letters:archive"), {"topic": topic.slug}).content.decode()
+    assert f"?topic={topic.slug}&amp;side=2" in page
