@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "helle.safety",
     "helle.forum",
     "helle.letters",
+    "helle.chat",
 ]
 
 MIDDLEWARE = [

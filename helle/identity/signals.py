@@ -27,7 +27,13 @@ _LETTERS_SUPERVISION = [
 ROLE_PERMISSIONS = {
     Role.PEER_ADVISER: ["safety.moderate_as_peer", "letters.answer_as_peer"],
     Role.COUNSELLOR: ["safety.moderate", "letters.answer"],
-    Role.SUPERVISOR: [*_MODERATION, *_SAFETY_SETTINGS, "forum.manage_forum", *_LETTERS_SUPERVISION],
+    Role.SUPERVISOR: [
+        *_MODERATION,
+        *_SAFETY_SETTINGS,
+        "forum.manage_forum",
+        *_LETTERS_SUPERVISION,
+        "chat.observe",
+    ],
     Role.EDITOR: ["letters.publish"],
     Role.RESEARCHER: ["letters.view_statistics"],
     Role.ADMIN: [

@@ -220,12 +220,16 @@ def test_counsellors_do_not_change_topics_and_members_do_not_see_the_page(as_, c
     assert as_(writer).get(reverse("letters:topics")).status_code == 404
 
 
-def test_the_archive_pages_stay_within_the_chosen_topic(make_member, topic, counsellor, supervisor, editor, as_):
+def test_the_archive_pages_stay_within_the_chosen_topic(
+    make_member, topic, counsellor, supervisor, editor, as_
+):
     from helle.letters import views
 
     for n in range(views.PER_PAGE + 1):
         letter = answered(
-            services.send_letter(writer=make_member(f"Skriver{n}"), topic=topic, body=LETTER, may_publish=True),
+            services.send_letter(
+                writer=make_member(f"Skriver{n}"), topic=topic, body=LETTER, may_publish=True
+            ),
             counsellor,
             supervisor,
         )

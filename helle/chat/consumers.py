@@ -1,0 +1,160 @@
+"""The chat's WebSocket: JSON frames, described in docs/chat-protocol.md.
+
+A client says `hello` with the last sequence number it has; the socket sends every stored
+message after it, then live ones, with no gap and no duplicate: live news is held back until
+the backlog is out, anything already sent is dropped, and a hole in the numbers (the channel
+layer drops news for a slow socket when its buffer is full) is filled from the database.
+"""
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from helle.chat import policies, selectors, services
+from helle.core.services import Refused
+
+NOT_FOUND = 4404  # close code: no such conversation for this user (nobody learns it exists)
+MAX_FRAME = 16_384  # characters; a message body is at most services.MAX_BODY
+MAX_WAITING_NEWS = 1_000  # live news held back while the backlog is sent
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.conversation = await database_sync_to_async(self._conversation_for_user)()
+        if self.conversation is None:
+            await self.close(code=NOT_FOUND)
+            return
+        self.group = services.conversation_group(self.conversation.pk)
+        self.last_sent = None  # None until the client said hello
+        self.waiting_news: list[dict] = []
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    def _conversation_for_user(self):
+        pk = self.scope["url_route"]["kwargs"]["pk"]
+        conversation = selectors.conversation_by_pk(pk)
+        if conversation is None or not policies.can_join(self.user, conversation):
+            return None
+        # Whether this reader sees originals is fixed per socket; worked out once here.
+        self.sees_all = (
+            policies.can_observe(self.user, conversation) or self.user.pk == conversation.counsellor_id
+        )
+        return conversation
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # --- Frames from the client ---
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None:
+            await self._error("binary", "Frames are JSON text.")
+            return
+        if len(text_data) > MAX_FRAME:
+            await self._error("too_big", f"A frame can be at most {MAX_FRAME} characters.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("malformed", "The frame is not JSON.")
+            return
+        kind = frame.get("type") if isinstance(frame, dict) else None
+        if kind == "hello":
+            await self._hello(frame)
+        elif kind == "send":
+            await self._send_message(frame)
+        elif kind == "ping":
+            await self._send({"type": "pong"})
+        else:
+            await self._error("unknown_type", "Unknown frame type.")
+
+    async def _hello(self, frame: dict):
+        after = frame.get("after", 0)
+        if not isinstance(after, int) or after < 0:
+            await self._error("bad_after", "`after` must be a whole number, 0 or more.")
+            return
+        self.last_sent = after
+        await self._catch_up(until=None)
+        waiting, self.waiting_news = self.waiting_news, []
+        for news in waiting:
+            await self._deliver(news)
+        await self._send({"type": "ready", "last_seq": self.last_sent})
+
+    async def _send_message(self, frame: dict):
+        if self.last_sent is None:
+            await self._error("hello_first", "Say hello (with the last sequence number you have) first.")
+            return
+        client_msg_id, body = frame.get("client_msg_id"), frame.get("body")
+        if not isinstance(client_msg_id, str) or not isinstance(body, str):
+            await self._error("malformed", "`client_msg_id` and `body` must be text.")
+            return
+        try:
+            message, _created = await database_sync_to_async(services.post_message)(
+                sender=self.user, conversation=self.conversation, client_msg_id=client_msg_id, body=body
+            )
+        except Refused as refused:
+            await self._send(
+                {
+                    "type": "refused",
+                    "client_msg_id": client_msg_id,
+                    "reasons": [str(m) for ms in refused.errors.values() for m in ms],
+                }
+            )
+            return
+        # Only now, after the commit: an acknowledged message is never lost.
+        await self._send({"type": "ack", "client_msg_id": client_msg_id, "seq": message.seq})
+
+    # --- News from the channel layer ---
+
+    async def chat_message(self, news: dict):
+        if self.last_sent is None:
+            if len(self.waiting_news) < MAX_WAITING_NEWS:  # beyond it, the catch-up reads them
+                self.waiting_news.append(news)
+            return
+        await self._deliver(news)
+
+    async def _deliver(self, news: dict):
+        seq = news["seq"]
+        if seq <= self.last_sent:
+            return  # sent already (from the backlog, or a repeat)
+        if seq > self.last_sent + 1:
+            await self._catch_up(until=seq - 1)  # news was lost on the way: read the hole
+        await self._send_stored(news)
+
+    async def _catch_up(self, *, until: int | None):
+        while True:
+            found = await database_sync_to_async(selectors.messages_after)(
+                self.conversation.pk, self.last_sent, until=until
+            )
+            for message in found:
+                await self._send_stored(services.event_for(message))
+            if len(found) < selectors.BACKLOG_LIMIT:
+                return
+
+    async def _send_stored(self, event: dict):
+        mine = event["sender"] == self.user.pk
+        if event["held"] and not (mine or self.sees_all):
+            frame = {"type": "message", "seq": event["seq"], "held": True, "at": event["at"]}
+        else:
+            body = (
+                event["body"] if (mine or self.sees_all) or not event["shown_body"] else event["shown_body"]
+            )
+            frame = {
+                "type": "message",
+                "seq": event["seq"],
+                "mine": mine,
+                "body": body,
+                "held": event["held"],
+                "at": event["at"],
+            }
+        await self._send(frame)
+        self.last_sent = event["seq"]
+
+    async def _send(self, frame: dict):
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def _error(self, code: str, detail: str):
+        await self._send({"type": "error", "code": code, "detail": detail})
