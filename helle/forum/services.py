@@ -145,7 +145,7 @@ RESERVED_SLUGS = {"search", "waiting", "notifications", "bookmarks", "leave", "d
 
 
 def _free_slug(name: str) -> str:
-    base = slugify(name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))[:70] or "debat"
+    base = slugify(name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))[:70] or "debat"
     if base in RESERVED_SLUGS:  # the forum's own pages live at these addresses
         base = f"{base}-debat"
     slug, number = base, 2

@@ -160,3 +160,8 @@ def test_a_draft_is_kept_until_the_post_is_sent(open_thread, helper):
     assert selectors.draft_for(helper, key).body == "Jeg vil gerne sige"
     services.post_reply(author=helper, thread=open_thread, body=REPLY)
     assert selectors.draft_for(helper, key) is None
+
+
+def test_a_sections_address_keeps_danish_letters_at_the_start_of_a_word(db):
+    created = services.create_category(actor=None, name="Økonomi og Ærgrelser")
+    assert created.slug == "oekonomi-og-aergrelser"
