@@ -23,6 +23,13 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING, db_index=True)
+    # The pre-chat form, all optional: what a counsellor sees before taking the chat.
+    age_band = models.CharField(max_length=8, blank=True)
+    topic = models.CharField(max_length=80, blank=True)
+    mood = models.PositiveSmallIntegerField(null=True, blank=True)  # how they feel, 1 (bad) to 5 (good)
+    left_at = models.DateTimeField(
+        null=True, blank=True
+    )  # left the queue; back within minutes keeps the place
     last_seq = models.PositiveIntegerField(default=0)  # the newest message's number
     crisis = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=clock.now)

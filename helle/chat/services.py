@@ -2,13 +2,15 @@
 one transaction; the news of it goes out only after commit, so nobody hears of a message that
 a crash could still take back."""
 
+from datetime import timedelta
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from helle.chat import policies
+from helle.chat import policies, selectors
 from helle.chat.models import Conversation, Message
 from helle.core import clock
 from helle.core.services import Refused
@@ -122,3 +124,52 @@ def hold_reviewed(message: Message) -> None:
 
 def release_reviewed(message: Message) -> None:
     Message.objects.filter(pk=message.pk).update(held=False)
+
+
+# --- The queue -----------------------------------------------------------------------------------------
+
+REJOIN_MINUTES = 5  # a visitor who left the queue keeps their place this long
+MOODS = range(1, 6)
+
+
+def join_queue(
+    *, visitor, first_message: str = "", age_band: str = "", topic: str = "", mood: int | None = None
+):
+    """Wait for a counsellor. A visitor already waiting (or who left less than REJOIN_MINUTES
+    ago) gets their place back instead of a new one. A first message the pipeline reads as a
+    crisis puts the conversation first in the queue and alerts the staff on duty."""
+    if mood is not None and mood not in MOODS:
+        raise Refused({"mood": [_("Choose how you feel from 1 to 5.")]})
+    waiting = selectors.waiting_conversation_of(
+        visitor, rejoin_after=clock.now() - timedelta(minutes=REJOIN_MINUTES)
+    )
+    if waiting is not None:
+        if waiting.left_at is not None:
+            Conversation.objects.filter(pk=waiting.pk).update(left_at=None)
+            waiting.left_at = None
+        return waiting
+    conversation = Conversation.objects.create(
+        visitor=visitor, age_band=age_band or getattr(visitor, "age_band", ""), topic=topic[:80], mood=mood
+    )
+    if first_message.strip():
+        message, _created = post_message(
+            sender=visitor, conversation=conversation, client_msg_id="first", body=first_message
+        )
+        conversation.crisis = message.crisis
+    return conversation
+
+
+def leave_queue(*, visitor, conversation: Conversation) -> None:
+    """The visitor closed the page or chose to leave: the place is kept for REJOIN_MINUTES."""
+    if conversation.visitor_id == visitor.pk and conversation.state == Conversation.State.WAITING:
+        Conversation.objects.filter(pk=conversation.pk).update(left_at=clock.now())
+
+
+def take_next(*, counsellor) -> Conversation | None:
+    """The first conversation in the queue, taken by this counsellor (None when nobody waits)."""
+    for candidate in selectors.queue():
+        try:
+            return take(counsellor=counsellor, conversation=candidate)
+        except Refused:
+            continue  # another counsellor took it a moment ago: try the next
+    return None
