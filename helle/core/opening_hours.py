@@ -6,6 +6,7 @@ nobody works at night. Chat will ask the same hours when it opens and closes.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -55,3 +56,50 @@ def open_hours_began(hours: float, *, until: datetime) -> datetime | None:
                 needed -= end - start
         day -= timedelta(days=1)
     return None
+
+
+_LOOK_AHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class OpeningState:
+    """Whether the service is open at a moment; when it closes, or when it opens next (None:
+    not within the next two weeks, or never closes because no hours are set)."""
+
+    is_open: bool
+    closes_at: datetime | None = None
+    opens_at: datetime | None = None
+
+
+def opening_state(at: datetime) -> OpeningState:
+    """Open or closed at `at`, by the weekly hours and the closed days (holidays)."""
+    shifts = list(OpeningHours.objects.all())
+    if not shifts:
+        return OpeningState(is_open=True)
+    by_weekday: dict[int, list[OpeningHours]] = defaultdict(list)
+    for shift in shifts:
+        by_weekday[shift.weekday].append(shift)
+    zone = timezone.get_default_timezone()
+    first_day = timezone.localtime(at, zone).date()
+    last_day = first_day + timedelta(days=_LOOK_AHEAD_DAYS)
+    closed = set(ClosedDay.objects.filter(date__range=(first_day, last_day)).values_list("date", flat=True))
+    intervals = sorted(
+        interval
+        for offset in range(_LOOK_AHEAD_DAYS + 1)
+        if (day := first_day + timedelta(days=offset)) not in closed
+        for interval in _intervals_on(day, by_weekday[day.weekday()], zone)
+    )
+    for start, end in intervals:
+        if start <= at < end:
+            return OpeningState(is_open=True, closes_at=_end_of_run(intervals, end))
+        if start > at:
+            return OpeningState(is_open=False, opens_at=start)
+    return OpeningState(is_open=False)
+
+
+def _end_of_run(intervals: list[tuple[datetime, datetime]], end: datetime) -> datetime:
+    """Shifts that follow on without a break (22-24 and 00-02) close at the end of the last."""
+    for start, following_end in intervals:
+        if start <= end < following_end:
+            end = following_end
+    return end

@@ -109,3 +109,39 @@ def test_closing_before_opening_is_refused_and_keeps_what_was_typed(admin_client
     html = response.content.decode()
     assert 'value="18:00"' in html and 'value="09:30"' in html
     assert not OpeningHours.objects.exists()
+
+
+# --- Open now, and when it opens next (the chat page says so) -----------------------------------
+
+
+def _at(day: int, hour: int, minute: int = 0):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(2026, 3, day, hour, minute), timezone.get_default_timezone())
+
+
+def test_with_no_hours_set_the_service_is_always_open(db):
+    from helle.core.opening_hours import opening_state
+
+    assert opening_state(_at(2, 3)).is_open
+
+
+def test_the_state_says_when_it_closes_and_when_it_opens_next(db):
+    from datetime import time
+
+    from helle.core.models import ClosedDay, OpeningHours, Weekday
+    from helle.core.opening_hours import opening_state
+
+    # 2 March 2026 is a Monday.
+    OpeningHours.objects.create(weekday=Weekday.MONDAY, opens=time(19), closes=time(0))
+    OpeningHours.objects.create(weekday=Weekday.TUESDAY, opens=time(0), closes=time(1))
+    OpeningHours.objects.create(weekday=Weekday.WEDNESDAY, opens=time(19), closes=time(22))
+    evening = opening_state(_at(2, 20))
+    assert evening.is_open and evening.closes_at == _at(3, 1)  # Monday's shift runs on past midnight
+    afternoon = opening_state(_at(2, 15))
+    assert not afternoon.is_open and afternoon.opens_at == _at(2, 19)
+    ClosedDay.objects.create(date=_at(4, 12).date(), note="Helligdag")
+    tuesday = opening_state(_at(3, 2))
+    assert not tuesday.is_open and tuesday.opens_at == _at(9, 19)  # Wednesday is a holiday: next Monday
