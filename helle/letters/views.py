@@ -519,10 +519,8 @@ def publication_edit(request, pk: int):
         return (
             redirect("letters:publications") if submit else redirect("letters:publication_edit", pk=found.pk)
         )
-    question = form.data.get("question", "") if form.is_bound else form.initial.get("question", "")
-    answer_text = form.data.get("answer", "") if form.is_bound else form.initial.get("answer", "")
-    if existing is not None and not form.is_bound:
-        question, answer_text = existing.question, existing.answer
+    # What the form shows: the text sent, else the saved version, else the letter and its answer.
+    question, answer_text = form["question"].value() or "", form["answer"].value() or ""
     return render(
         request,
         "letters/publication_edit.html",
