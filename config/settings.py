@@ -132,6 +132,7 @@ TEMPLATES = [
                 "helle.safety.context_processors.safety",
                 "helle.forum.context_processors.forum",
                 "helle.letters.context_processors.letters",
+                "helle.chat.context_processors.chat",
             ],
         },
     },

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("helle.safety.urls")),
     path("", include("helle.forum.urls")),
     path("", include("helle.letters.urls")),
+    path("", include("helle.chat.urls")),
 ]
 
 handler403 = "helle.core.views.forbidden"

@@ -35,12 +35,14 @@ class ChatConsumer(AsyncWebsocketConsumer):
     def _conversation_for_user(self):
         pk = self.scope["url_route"]["kwargs"]["pk"]
         conversation = selectors.conversation_by_pk(pk)
-        if conversation is None or not policies.can_join(self.user, conversation):
+        if conversation is None:
             return None
-        # Whether this reader sees originals is fixed per socket; worked out once here.
-        self.sees_all = (
-            policies.can_observe(self.user, conversation) or self.user.pk == conversation.counsellor_id
-        )
+        session = self.scope.get("session") or {}
+        self.participant = policies.participant(self.user, session.get(policies.VISITOR_KEY), conversation)
+        if self.participant is None:
+            return None
+        # Staff see what was written; the young person sees the other side's words masked.
+        self.sees_all = self.participant.role != policies.VISITOR
         return conversation
 
     async def disconnect(self, code):
@@ -68,6 +70,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._send_message(frame)
         elif kind == "ping":
             await self._send({"type": "pong"})
+        elif kind == "typing":
+            await self._tell_others({"type": "chat.typing"})
+        elif kind == "read":
+            await self._read(frame)
         else:
             await self._error("unknown_type", "Unknown frame type.")
 
@@ -93,7 +99,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         try:
             message, _created = await database_sync_to_async(services.post_message)(
-                sender=self.user, conversation=self.conversation, client_msg_id=client_msg_id, body=body
+                sender=self.participant,
+                conversation=self.conversation,
+                client_msg_id=client_msg_id,
+                body=body,
             )
         except Refused as refused:
             await self._send(
@@ -107,7 +116,35 @@ class ChatConsumer(AsyncWebsocketConsumer):
         # Only now, after the commit: an acknowledged message is never lost.
         await self._send({"type": "ack", "client_msg_id": client_msg_id, "seq": message.seq})
 
+    async def _read(self, frame: dict):
+        seq = frame.get("seq")
+        if not isinstance(seq, int) or seq < 0:
+            await self._error("bad_seq", "`seq` must be a whole number, 0 or more.")
+            return
+        await self._tell_others({"type": "chat.read", "seq": seq})
+
+    async def _tell_others(self, news: dict):
+        """Typing and read marks: passed on, never stored; an observer's are never passed."""
+        if self.participant.role == policies.OBSERVER:
+            return
+        await self.channel_layer.group_send(
+            self.group, {**news, "role": self.participant.role, "origin": self.channel_name}
+        )
+
     # --- News from the channel layer ---
+
+    async def chat_typing(self, news: dict):
+        if news["origin"] != self.channel_name:
+            await self._send({"type": "typing", "from": news["role"]})
+
+    async def chat_read(self, news: dict):
+        if news["origin"] != self.channel_name:
+            await self._send({"type": "read", "seq": news["seq"], "from": news["role"]})
+
+    async def chat_state(self, news: dict):
+        """Taken by a counsellor, or ended: the page changes at once."""
+        self.conversation = await database_sync_to_async(selectors.conversation_by_pk)(self.conversation.pk)
+        await self._send({"type": "state", "state": news["state"]})
 
     async def chat_message(self, news: dict):
         if self.last_sent is None:
@@ -135,9 +172,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 return
 
     async def _send_stored(self, event: dict):
-        mine = event["sender"] == self.user.pk
+        by = policies.VISITOR if event["from_visitor"] else policies.COUNSELLOR
+        mine = by == self.participant.role and (by == policies.VISITOR or event["sender"] == self.user.pk)
         if event["held"] and not (mine or self.sees_all):
-            frame = {"type": "message", "seq": event["seq"], "held": True, "at": event["at"]}
+            frame = {"type": "message", "seq": event["seq"], "from": by, "held": True, "at": event["at"]}
         else:
             body = (
                 event["body"] if (mine or self.sees_all) or not event["shown_body"] else event["shown_body"]
@@ -146,10 +184,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 "type": "message",
                 "seq": event["seq"],
                 "mine": mine,
+                "from": by,
                 "body": body,
                 "held": event["held"],
                 "at": event["at"],
             }
+            if self.sees_all and event.get("crisis"):
+                frame["crisis"] = True
         await self._send(frame)
         self.last_sent = event["seq"]
 

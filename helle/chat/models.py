@@ -10,6 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from helle.core import clock
 
 
+class Topic(models.TextChoices):
+    """What a chat is about: asked (optionally) before it, and coded by the counsellor after it
+    for the impact figures."""
+
+    FEELINGS = "feelings", _("Feelings and mood")
+    LONELINESS = "loneliness", _("Loneliness")
+    FAMILY = "family", _("Family")
+    FRIENDS = "friends", _("Friends")
+    LOVE = "love", _("Love and sex")
+    BODY = "body", _("Body and health")
+    SCHOOL = "school", _("School and work")
+    BULLYING = "bullying", _("Bullying")
+    VIOLENCE = "violence", _("Violence and abuse")
+    SELF_HARM = "self_harm", _("Self-harm")
+    SUICIDE = "suicide", _("Thoughts of suicide")
+    ONLINE = "online", _("Life online")
+    OTHER = "other", _("Something else")
+
+
 class Conversation(models.Model):
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for a counsellor")
@@ -19,6 +38,10 @@ class Conversation(models.Model):
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who the young person is, logged in or not: a random key kept in their session, so a
+    # visitor without an account can come back to the chat (and nobody else can).
+    visitor_key = models.CharField(max_length=64, blank=True, db_index=True)
+    alias = models.CharField(max_length=40, blank=True)  # "Anonym 4821", or the member's nickname
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -32,12 +55,23 @@ class Conversation(models.Model):
     )  # left the queue; back within minutes keeps the place
     last_seq = models.PositiveIntegerField(default=0)  # the newest message's number
     crisis = models.BooleanField(default=False)
+    # The counsellor's risk marker: set by hand, shown in the console and the supervisor's view.
+    high_risk = models.BooleanField(default=False)
+    # When it ended: the counsellor's summary and topic codes (for the impact figures), and the
+    # young person's answer to "did this help?" (1-5) with what they wrote.
+    summary = models.TextField(blank=True)
+    topic_codes = models.JSONField(default=list, blank=True)
+    helped = models.PositiveSmallIntegerField(null=True, blank=True)
+    feedback = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        permissions = [("observe", "Can follow any chat conversation (supervisors)")]
+        permissions = [
+            ("observe", "Can follow any chat conversation (supervisors)"),
+            ("counsel", "Can take chats from the queue (counsellors)"),
+        ]
 
     def __str__(self) -> str:
         return f"conversation {self.pk}"
@@ -49,6 +83,7 @@ class Message(models.Model):
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    from_visitor = models.BooleanField(default=False)  # written by the young person (maybe anonymous)
     client_msg_id = models.CharField(max_length=64)
     body = models.TextField()  # as written; the writer and staff see this
     shown_body = models.TextField(blank=True)  # with contact details masked, for the other side ("" = body)
@@ -67,3 +102,24 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.seq} in conversation {self.conversation_id}"
+
+
+class CounsellorStatus(models.Model):
+    """Whether a counsellor takes chats now, and how many at once."""
+
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        BUSY = "busy", _("Busy")
+        PAUSE = "pause", _("On a break")
+
+    counsellor = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_status"
+    )
+    availability = models.CharField(
+        max_length=10, choices=Availability.choices, default=Availability.PAUSE
+    )
+    capacity = models.PositiveSmallIntegerField(default=2)  # chats at the same time
+    since = models.DateTimeField(default=clock.now)  # when the shift (available or busy) began
+
+    def __str__(self) -> str:
+        return f"{self.counsellor_id}: {self.availability}"

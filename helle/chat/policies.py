@@ -1,24 +1,83 @@
-"""Who may read and write in a conversation. Someone who may not is told it does not exist."""
+"""Who may do what in the chat. Someone who may not read a conversation is told it does not exist.
+
+A conversation has three kinds of reader: the young person (the *visitor*, logged in or not:
+an anonymous visitor is known by the random key in their session), the counsellor who took it,
+and supervisors, who may follow any conversation (*observer*)."""
+
+from dataclasses import dataclass
+
+from django.utils.crypto import constant_time_compare
 
 from helle.chat.models import Conversation
+
+VISITOR, COUNSELLOR, OBSERVER = "visitor", "counsellor", "observer"
+VISITOR_KEY = "chat_visitor"  # the session's key for the young person (set by the chat pages)
+
+
+@dataclass(frozen=True)
+class Participant:
+    member: object | None  # None: a visitor without an account
+    role: str
+
+    @property
+    def member_id(self) -> int | None:
+        return self.member.pk if self.member is not None else None
 
 
 def _signed_in(user) -> bool:
     return getattr(user, "is_authenticated", False)
 
 
-def is_participant(user, conversation: Conversation) -> bool:
-    return _signed_in(user) and user.pk in (conversation.visitor_id, conversation.counsellor_id)
+def _is_visitor(member, visitor_key: str | None, conversation: Conversation) -> bool:
+    if member is not None and conversation.visitor_id == member.pk:
+        return True
+    return bool(visitor_key and conversation.visitor_key) and constant_time_compare(
+        visitor_key, conversation.visitor_key
+    )
 
 
-def can_observe(user, conversation: Conversation) -> bool:
-    """Supervisors may follow any conversation (the supervisor view builds on this)."""
+def participant(user, visitor_key: str | None, conversation: Conversation) -> Participant | None:
+    """How `user` (with the chat key of their session) takes part, or None: not at all."""
+    member = user if _signed_in(user) else None
+    if _is_visitor(member, visitor_key, conversation):
+        return Participant(member, VISITOR)
+    if member is not None and member.pk == conversation.counsellor_id:
+        return Participant(member, COUNSELLOR)
+    if can_observe(member, conversation):
+        return Participant(member, OBSERVER)
+    return None
+
+
+def can_counsel(user) -> bool:
+    """Counsellors and supervisors take chats from the queue."""
+    return _signed_in(user) and user.has_perm("chat.counsel")
+
+
+def can_observe(user, conversation: Conversation | None = None) -> bool:
+    """Supervisors may follow any conversation and see every waiting one."""
     return _signed_in(user) and user.has_perm("chat.observe")
 
 
-def can_join(user, conversation: Conversation) -> bool:
-    return is_participant(user, conversation) or can_observe(user, conversation)
+def can_write(who: Participant | None, conversation: Conversation) -> bool:
+    return (
+        who is not None
+        and who.role in (VISITOR, COUNSELLOR)
+        and conversation.state != Conversation.State.ENDED
+    )
 
 
-def can_write(user, conversation: Conversation) -> bool:
-    return is_participant(user, conversation) and conversation.state != Conversation.State.ENDED
+def can_end(who: Participant | None, conversation: Conversation) -> bool:
+    return can_write(who, conversation)
+
+
+def can_leave_queue(who: Participant | None, conversation: Conversation) -> bool:
+    return who is not None and who.role == VISITOR and conversation.state == Conversation.State.WAITING
+
+
+def can_answer_survey(who: Participant | None, conversation: Conversation) -> bool:
+    return who is not None and who.role == VISITOR and conversation.state == Conversation.State.ENDED
+
+
+def can_keep_record(who: Participant | None, conversation: Conversation) -> bool:
+    """The risk marker, the summary and the topic codes: the counsellor's, during and after."""
+    return who is not None and who.role == COUNSELLOR

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, Sum
 
-from helle.chat.models import Conversation, Message
+from helle.chat.models import Conversation, CounsellorStatus, Message
 from helle.core import clock
 
 BACKLOG_LIMIT = 500  # messages sent in one go on (re)connecting; a client asks again for more
@@ -34,13 +36,65 @@ def queue(*, rejoin_minutes: int = 5) -> list[Conversation]:
     return list(_in_queue(now, rejoin_minutes).filter(left_at=None).order_by("-crisis", "created_at", "id"))
 
 
-def waiting_conversation_of(visitor, *, rejoin_after) -> Conversation | None:
+def _of_visitor(member, visitor_key: str | None):
+    """The conversations of a young person: by account when logged in, else by session key."""
+    if member is not None and getattr(member, "is_authenticated", False):
+        return Conversation.objects.filter(Q(visitor=member) | Q(visitor_key=visitor_key or "-"))
+    return Conversation.objects.filter(visitor_key=visitor_key or "-", visitor_key__gt="")
+
+
+def waiting_conversation_of(member, visitor_key: str | None, *, rejoin_after) -> Conversation | None:
     return (
-        Conversation.objects.filter(visitor=visitor, state=Conversation.State.WAITING)
+        _of_visitor(member, visitor_key)
+        .filter(state=Conversation.State.WAITING)
         .filter(Q(left_at=None) | Q(left_at__gt=rejoin_after))
         .order_by("-created_at")
         .first()
     )
+
+
+def open_conversation_of(member, visitor_key: str | None) -> Conversation | None:
+    """The young person's chat that is still going (waiting or talking), if any."""
+    return (
+        _of_visitor(member, visitor_key)
+        .exclude(state=Conversation.State.ENDED)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def active_count(counsellor) -> int:
+    return Conversation.objects.filter(counsellor=counsellor, state=Conversation.State.ACTIVE).count()
+
+
+def active_of(counsellor) -> list[Conversation]:
+    """The counsellor's chats now, oldest first (the order of the panes in the console)."""
+    return list(
+        Conversation.objects.filter(counsellor=counsellor, state=Conversation.State.ACTIVE).order_by(
+            "started_at", "id"
+        )
+    )
+
+
+def ended_without_record(counsellor, *, limit: int = 10) -> list[Conversation]:
+    """Ended chats whose summary the counsellor has still to write, newest first."""
+    return list(
+        Conversation.objects.filter(counsellor=counsellor, state=Conversation.State.ENDED, summary="")
+        .order_by("-ended_at")[:limit]
+    )
+
+
+def all_open() -> list[Conversation]:
+    """Every waiting and active chat, for the supervisor: crises first, then the longest waiting."""
+    return list(
+        Conversation.objects.exclude(state=Conversation.State.ENDED)
+        .select_related("counsellor")
+        .order_by("-crisis", "created_at", "id")
+    )
+
+
+def first_message_of(conversation: Conversation) -> Message | None:
+    return conversation.messages.filter(seq=1).first()
 
 
 def position_in_queue(conversation: Conversation) -> int | None:
@@ -53,10 +107,58 @@ def typical_wait(*, days: int = 28) -> timedelta | None:
     """The median time from joining the queue to a counsellor taking the chat, over recent days
     (None with no history: then the page says it cannot tell yet rather than guess)."""
     since = clock.now() - timedelta(days=days)
-    waits = sorted(
-        started - created
-        for created, started in Conversation.objects.filter(started_at__gte=since).values_list(
-            "created_at", "started_at"
-        )
+    return _median(
+        [
+            started - created
+            for created, started in Conversation.objects.filter(started_at__gte=since).values_list(
+                "created_at", "started_at"
+            )
+        ]
     )
-    return waits[(len(waits) - 1) // 2] if waits else None
+
+
+def _median(values: list[timedelta]) -> timedelta | None:
+    values = sorted(values)
+    return values[(len(values) - 1) // 2] if values else None
+
+
+def free_places() -> int:
+    """How many more chats the available counsellors can take now."""
+    places = 0
+    for status in CounsellorStatus.objects.filter(availability=CounsellorStatus.Availability.AVAILABLE):
+        places += max(0, status.capacity - active_count(status.counsellor_id))
+    return places
+
+
+def estimated_wait(position: int, *, days: int = 28) -> timedelta | None:
+    """An honest guess of how long someone at `position` waits: with a free place, nearly
+    nothing; else the chats ahead, shared between the counsellors on duty, each taking the
+    median chat length of recent weeks. None when there is no history to guess from."""
+    if position <= free_places():
+        return timedelta(0)
+    since = clock.now() - timedelta(days=days)
+    length = _median(
+        [
+            ended - started
+            for started, ended in Conversation.objects.filter(
+                ended_at__gte=since, started_at__isnull=False
+            ).values_list("started_at", "ended_at")
+        ]
+    )
+    on_duty = CounsellorStatus.objects.exclude(availability=CounsellorStatus.Availability.PAUSE).aggregate(
+        places=Sum("capacity")
+    )["places"]
+    if length is None or not on_duty:
+        return typical_wait(days=days)
+    return length * position / on_duty
+
+
+def supervisor_ids() -> list[int]:
+    """Everyone who may follow any chat: they are told when a chat is marked high risk."""
+    observe = Permission.objects.get(content_type__app_label="chat", codename="observe")
+    members = get_user_model().objects.filter(is_active=True)
+    return list(
+        members.filter(Q(groups__permissions=observe) | Q(user_permissions=observe) | Q(is_superuser=True))
+        .distinct()
+        .values_list("pk", flat=True)
+    )

@@ -2,6 +2,7 @@
 one transaction; the news of it goes out only after commit, so nobody hears of a message that
 a crash could still take back."""
 
+import secrets
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
@@ -11,8 +12,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from helle.chat import policies, selectors
-from helle.chat.models import Conversation, Message
+from helle.chat.models import Conversation, CounsellorStatus, Message, Topic
 from helle.core import clock
+from helle.core.events import send_to_member_on_commit
 from helle.core.services import Refused
 from helle.core.text import has_control_characters
 from helle.safety import services as safety_services
@@ -27,12 +29,26 @@ def conversation_group(conversation_id: int) -> str:
     return f"chat.{conversation_id}"
 
 
-def start_conversation(*, visitor) -> Conversation:
-    return Conversation.objects.create(visitor=visitor)
+def new_visitor_key() -> str:
+    """The random key that stands for a young person in the chat (kept in their session)."""
+    return secrets.token_urlsafe(32)
+
+
+def alias_for(member) -> str:
+    """What the counsellor calls the young person: the member's nickname, or "Anonym 4821"."""
+    if member is not None:
+        return member.nickname
+    return _("Anonymous %(number)s") % {"number": secrets.randbelow(9000) + 1000}
+
+
+def start_conversation(*, visitor=None, visitor_key: str = "") -> Conversation:
+    return Conversation.objects.create(
+        visitor=visitor, visitor_key=visitor_key or new_visitor_key(), alias=alias_for(visitor)
+    )
 
 
 def take(*, counsellor, conversation: Conversation) -> Conversation:
-    """A counsellor takes a waiting conversation (the queue and console build on this)."""
+    """A counsellor takes a waiting conversation; both sides hear of it at once."""
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if conversation.state != Conversation.State.WAITING:
@@ -40,6 +56,7 @@ def take(*, counsellor, conversation: Conversation) -> Conversation:
         conversation.counsellor, conversation.state = counsellor, Conversation.State.ACTIVE
         conversation.started_at = clock.now()
         conversation.save(update_fields=["counsellor", "state", "started_at"])
+        _announce_on_commit(conversation.pk, state_event(conversation))
     return conversation
 
 
@@ -59,7 +76,7 @@ def _check(body: str, client_msg_id: str) -> None:
 
 
 def post_message(
-    *, sender, conversation: Conversation, client_msg_id: str, body: str
+    *, sender: policies.Participant, conversation: Conversation, client_msg_id: str, body: str
 ) -> tuple[Message, bool]:
     """Store a message and give it the conversation's next number. A retry with the same
     `client_msg_id` returns the message stored the first time (False: nothing new)."""
@@ -69,18 +86,21 @@ def post_message(
     if existing is not None:
         return existing, False
     _check(body, client_msg_id)
-    assessment = assess(body, surface=Surface.CHAT, author=sender)
+    assessment = assess(body, surface=Surface.CHAT, author=sender.member)
     if assessment.action is Action.REFUSE:
         raise Refused({"body": assessment.refusal_messages()})
     try:
         with transaction.atomic():
             # The row lock hands out numbers one at a time, in commit order.
             Conversation.objects.filter(pk=conversation.pk).update(last_seq=F("last_seq") + 1)
-            seq = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+            seq, state = Conversation.objects.values_list("last_seq", "state").get(pk=conversation.pk)
+            if state == Conversation.State.ENDED:  # ended a moment ago, by the other side
+                raise Refused({"": [_("This conversation has ended.")]})
             message = Message.objects.create(
                 conversation=conversation,
                 seq=seq,
-                sender=sender,
+                sender=sender.member,
+                from_visitor=sender.role == policies.VISITOR,
                 client_msg_id=client_msg_id,
                 body=body,
                 shown_body=assessment.masked_text() if assessment.decision.masked else "",
@@ -89,7 +109,8 @@ def post_message(
             )
             if assessment.is_crisis and not conversation.crisis:
                 Conversation.objects.filter(pk=conversation.pk).update(crisis=True)
-            safety_services.record(assessment, target=message, author=sender)
+                conversation.crisis = True
+            safety_services.record(assessment, target=message, author=sender.member)
             _announce_on_commit(conversation.pk, event_for(message))
     except IntegrityError:
         # The same id sent twice at once: the other attempt stored it first.
@@ -110,11 +131,18 @@ def event_for(message: Message) -> dict:
         "type": "chat.message",
         "seq": message.seq,
         "sender": message.sender_id,
+        "from_visitor": message.from_visitor,
         "body": message.body,
         "shown_body": message.shown_body,
         "held": message.held,
+        "crisis": message.crisis,
         "at": message.created_at.isoformat(),
     }
+
+
+def state_event(conversation: Conversation) -> dict:
+    """News that the conversation changed state (taken, ended): the pages show it at once."""
+    return {"type": "chat.state", "state": conversation.state}
 
 
 def hold_reviewed(message: Message) -> None:
@@ -133,43 +161,137 @@ MOODS = range(1, 6)
 
 
 def join_queue(
-    *, visitor, first_message: str = "", age_band: str = "", topic: str = "", mood: int | None = None
-):
+    *,
+    visitor_key: str,
+    member=None,
+    first_message: str = "",
+    age_band: str = "",
+    topic: str = "",
+    mood: int | None = None,
+) -> Conversation:
     """Wait for a counsellor. A visitor already waiting (or who left less than REJOIN_MINUTES
     ago) gets their place back instead of a new one. A first message the pipeline reads as a
     crisis puts the conversation first in the queue and alerts the staff on duty."""
     if mood is not None and mood not in MOODS:
         raise Refused({"mood": [_("Choose how you feel from 1 to 5.")]})
+    if not visitor_key:
+        raise ValueError("a visitor needs a key")
     waiting = selectors.waiting_conversation_of(
-        visitor, rejoin_after=clock.now() - timedelta(minutes=REJOIN_MINUTES)
+        member, visitor_key, rejoin_after=clock.now() - timedelta(minutes=REJOIN_MINUTES)
     )
     if waiting is not None:
         if waiting.left_at is not None:
             Conversation.objects.filter(pk=waiting.pk).update(left_at=None)
             waiting.left_at = None
         return waiting
-    conversation = Conversation.objects.create(
-        visitor=visitor, age_band=age_band or getattr(visitor, "age_band", ""), topic=topic[:80], mood=mood
-    )
     if first_message.strip():
-        message, _created = post_message(
-            sender=visitor, conversation=conversation, client_msg_id="first", body=first_message
+        _check(first_message, "first")  # before anything is stored: the text goes back to the form
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            visitor=member,
+            visitor_key=visitor_key,
+            alias=alias_for(member),
+            age_band=age_band or getattr(member, "age_band", ""),
+            topic=topic[:80],
+            mood=mood,
         )
-        conversation.crisis = message.crisis
+        if first_message.strip():
+            visitor = policies.Participant(member, policies.VISITOR)
+            post_message(sender=visitor, conversation=conversation, client_msg_id="first", body=first_message)
     return conversation
 
 
-def leave_queue(*, visitor, conversation: Conversation) -> None:
+def leave_queue(*, conversation: Conversation) -> None:
     """The visitor closed the page or chose to leave: the place is kept for REJOIN_MINUTES."""
-    if conversation.visitor_id == visitor.pk and conversation.state == Conversation.State.WAITING:
+    if conversation.state == Conversation.State.WAITING:
         Conversation.objects.filter(pk=conversation.pk).update(left_at=clock.now())
 
 
+# --- The counsellor's side ----------------------------------------------------------------------------
+
+
+def status_of(counsellor) -> CounsellorStatus:
+    return CounsellorStatus.objects.get_or_create(counsellor=counsellor)[0]
+
+
+def set_availability(*, counsellor, availability: str, capacity: int | None = None) -> CounsellorStatus:
+    """Available, busy (finishing the chats they have, no new ones) or on a break. A shift starts
+    when a counsellor on a break becomes available or busy (for the long-shift warning)."""
+    if availability not in CounsellorStatus.Availability.values:
+        raise Refused({"availability": [_("Choose available, busy or on a break.")]})
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise Refused({"capacity": [_("Take from 1 to %(max)s chats at a time.") % {"max": MAX_CAPACITY}]})
+    status = status_of(counsellor)
+    if status.availability == CounsellorStatus.Availability.PAUSE and availability != status.availability:
+        status.since = clock.now()
+    status.availability = availability
+    if capacity is not None:
+        status.capacity = capacity
+    status.save()
+    return status
+
+
+MAX_CAPACITY = 5  # chats at the same time; more is not counselling any longer
+
+
 def take_next(*, counsellor) -> Conversation | None:
-    """The first conversation in the queue, taken by this counsellor (None when nobody waits)."""
+    """The first conversation in the queue, taken by this counsellor (None when nobody waits).
+    Refused when the counsellor is not available or already has as many chats as they take."""
+    status = status_of(counsellor)
+    if status.availability != CounsellorStatus.Availability.AVAILABLE:
+        raise Refused({"": [_("Set yourself as available to take a chat.")]})
+    if selectors.active_count(counsellor) >= status.capacity:
+        raise Refused(
+            {"": [_("You have %(n)s chats already, as many as you take at a time.") % {"n": status.capacity}]}
+        )
     for candidate in selectors.queue():
         try:
             return take(counsellor=counsellor, conversation=candidate)
         except Refused:
             continue  # another counsellor took it a moment ago: try the next
     return None
+
+
+def end_conversation(*, conversation: Conversation) -> Conversation:
+    """Either side ends the chat; the other side is told at once and nothing more can be written."""
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.state == Conversation.State.ENDED:
+            return conversation
+        conversation.state, conversation.ended_at = Conversation.State.ENDED, clock.now()
+        conversation.save(update_fields=["state", "ended_at"])
+        _announce_on_commit(conversation.pk, state_event(conversation))
+    return conversation
+
+
+def keep_record(
+    *, conversation: Conversation, summary: str, topic_codes: list[str], high_risk: bool
+) -> Conversation:
+    """The counsellor's summary, topic codes and risk marker (during the chat or after it)."""
+    unknown = set(topic_codes) - set(Topic.values)
+    if unknown:
+        raise Refused({"topic_codes": [_("Choose the topics from the list.")]})
+    if len(summary) > MAX_SUMMARY:
+        raise Refused({"summary": [_("A summary can be at most %(max)s characters.") % {"max": MAX_SUMMARY}]})
+    newly_at_risk = high_risk and not conversation.high_risk
+    conversation.summary, conversation.topic_codes = summary.strip(), sorted(set(topic_codes))
+    conversation.high_risk = high_risk
+    with transaction.atomic():
+        conversation.save(update_fields=["summary", "topic_codes", "high_risk"])
+        if newly_at_risk:
+            for supervisor_id in selectors.supervisor_ids():
+                send_to_member_on_commit(supervisor_id, {"type": "chat.high_risk", "conversation": conversation.pk})
+    return conversation
+
+
+MAX_SUMMARY = 4_000
+
+
+def answer_survey(*, conversation: Conversation, helped: int | None, feedback: str) -> Conversation:
+    if helped is not None and helped not in MOODS:
+        raise Refused({"helped": [_("Choose from 1 to 5.")]})
+    if len(feedback) > MAX_SUMMARY:
+        raise Refused({"feedback": [_("Write at most %(max)s characters.") % {"max": MAX_SUMMARY}]})
+    conversation.helped, conversation.feedback = helped, feedback.strip()
+    conversation.save(update_fields=["helped", "feedback"])
+    return conversation

@@ -26,13 +26,14 @@ _LETTERS_SUPERVISION = [
 ]
 ROLE_PERMISSIONS = {
     Role.PEER_ADVISER: ["safety.moderate_as_peer", "letters.answer_as_peer"],
-    Role.COUNSELLOR: ["safety.moderate", "letters.answer"],
+    Role.COUNSELLOR: ["safety.moderate", "letters.answer", "chat.counsel"],
     Role.SUPERVISOR: [
         *_MODERATION,
         *_SAFETY_SETTINGS,
         "forum.manage_forum",
         *_LETTERS_SUPERVISION,
         "chat.observe",
+        "chat.counsel",
     ],
     Role.EDITOR: ["letters.publish"],
     Role.RESEARCHER: ["letters.view_statistics"],

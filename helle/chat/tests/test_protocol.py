@@ -9,7 +9,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
 from config.routing import websocket_urlpatterns
-from helle.chat import services
+from helle.chat import policies, services
 from helle.chat.models import Message
 from helle.core.roles import Role
 
@@ -30,6 +30,14 @@ def counsellor(make_member):
 @pytest.fixture
 def conversation(visitor, counsellor):
     return services.take(counsellor=counsellor, conversation=services.start_conversation(visitor=visitor))
+
+
+def _as_visitor(member):
+    return policies.Participant(member, policies.VISITOR)
+
+
+def _as_counsellor(member):
+    return policies.Participant(member, policies.COUNSELLOR)
 
 
 async def _connect(user, conversation_id: int, after: int | None = 0):
@@ -102,19 +110,19 @@ def test_a_client_that_reconnects_gets_what_it_missed_with_no_gap_and_no_duplica
 ):
     for n in range(1, 4):
         services.post_message(
-            sender=visitor, conversation=conversation, client_msg_id=f"v{n}", body=f"besked {n}"
+            sender=_as_visitor(visitor), conversation=conversation, client_msg_id=f"v{n}", body=f"besked {n}"
         )
 
     async def scenario():
         # The counsellor had seen up to 1; while away, two more came, and one arrives as they say hello.
         adult = await _connect(counsellor, conversation.pk, after=None)
         await sync_to_async(services.post_message)(
-            sender=visitor, conversation=conversation, client_msg_id="v4", body="besked 4"
+            sender=_as_visitor(visitor), conversation=conversation, client_msg_id="v4", body="besked 4"
         )
         await adult.send_json_to({"type": "hello", "after": 1})
         frames = await _until(adult, "ready")
         await sync_to_async(services.post_message)(
-            sender=visitor, conversation=conversation, client_msg_id="v5", body="besked 5"
+            sender=_as_visitor(visitor), conversation=conversation, client_msg_id="v5", body="besked 5"
         )
         live = await adult.receive_json_from(timeout=3)
         nothing_more = await adult.receive_nothing(timeout=0.3)
@@ -135,16 +143,16 @@ def test_a_hole_in_the_live_news_is_filled_from_the_database(visitor, counsellor
         await _until(adult, "ready")
         # Message 1 is heard; message 2 is stored but its news never comes; message 3 is heard.
         await sync_to_async(services.post_message)(
-            sender=visitor, conversation=conversation, client_msg_id="x1", body="først"
+            sender=_as_visitor(visitor), conversation=conversation, client_msg_id="x1", body="først"
         )
         frames = [await adult.receive_json_from(timeout=3)]
         assert frames[0]["seq"] == 1
         await sync_to_async(Message.objects.create)(
-            conversation=conversation, seq=2, sender=visitor, client_msg_id="x2", body="tabt nyhed"
+            conversation=conversation, seq=2, sender=visitor, from_visitor=True, client_msg_id="x2", body="tabt nyhed"
         )
         await sync_to_async(type(conversation).objects.filter(pk=conversation.pk).update)(last_seq=2)
         await sync_to_async(services.post_message)(
-            sender=visitor, conversation=conversation, client_msg_id="x3", body="tredje"
+            sender=_as_visitor(visitor), conversation=conversation, client_msg_id="x3", body="tredje"
         )
         frames += [await adult.receive_json_from(timeout=3), await adult.receive_json_from(timeout=3)]
         await adult.disconnect()
@@ -253,7 +261,7 @@ def test_numbers_stay_in_order_when_both_sides_write_at_once(visitor, counsellor
             connection.close()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda args: write(*args), [(visitor, "v"), (counsellor, "c")]))
+        list(pool.map(lambda args: write(*args), [(_as_visitor(visitor), "v"), (_as_counsellor(counsellor), "c")]))
     seqs = list(
         Message.objects.filter(conversation=conversation).order_by("seq").values_list("seq", flat=True)
     )

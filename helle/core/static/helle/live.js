@@ -38,9 +38,12 @@
       if (event.type === "grooming.alert") { announce(document.body.getAttribute("data-grooming-text"), "/moderation/" + event.item + "/"); }
       if (event.type === "crisis.alert") {
         // A crisis letter is answered from the letter queue, where it is now first; other texts from the review queue.
-        var where = event.surface === "letter" ? "/answering/" : "/moderation/" + event.item + "/";
+        // A crisis in a chat is met in the chat console, where that chat is now first in the queue.
+        var where = event.surface === "letter" ? "/answering/"
+          : event.surface === "chat" ? "/counselling/" : "/moderation/" + event.item + "/";
         announce(document.body.getAttribute("data-crisis-text"), where);
       }
+      if (event.type === "chat.high_risk") { announce(document.body.getAttribute("data-risk-text"), "/counselling/" + event.conversation + "/"); }
       if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
       if (event.type === "forum.notification") { countNotification("notification-count"); }
       if (event.type === "letter.answered") {

@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helle.chat.models import CounsellorStatus, Topic
+from helle.chat.services import MAX_BODY, MAX_CAPACITY, MAX_SUMMARY
+from helle.identity.models import AgeBand
+
+MOOD_CHOICES = [
+    (1, _("1 – really bad")),
+    (2, _("2 – bad")),
+    (3, _("3 – so-so")),
+    (4, _("4 – good")),
+    (5, _("5 – really good")),
+]
+HELPED_CHOICES = [
+    (1, _("1 – not at all")),
+    (2, _("2 – a little")),
+    (3, _("3 – somewhat")),
+    (4, _("4 – quite a lot")),
+    (5, _("5 – a lot")),
+]
+
+
+def _optional_choice(choices, label, help_text=""):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", _("I'd rather not say"))] + list(choices),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=help_text,
+    )
+
+
+class PreChatForm(forms.Form):
+    """Everything here may be left out: the counsellor reads it before saying hello."""
+
+    age_band = forms.ChoiceField(
+        label=_("How old are you?"), choices=[("", _("I'd rather not say"))] + AgeBand.choices, required=False
+    )
+    topic = forms.ChoiceField(
+        label=_("What would you like to talk about?"),
+        choices=[("", _("I'd rather not say"))] + Topic.choices,
+        required=False,
+    )
+    mood = _optional_choice(MOOD_CHOICES, _("How do you feel right now?"))
+    first_message = forms.CharField(
+        label=_("Your first message"),
+        help_text=_("You can write it now, so the counsellor can read it as soon as they are ready."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_BODY,
+        strip=False,
+    )
+
+
+class AvailabilityForm(forms.Form):
+    availability = forms.ChoiceField(
+        label=_("I am"), choices=CounsellorStatus.Availability.choices, widget=forms.RadioSelect
+    )
+    capacity = forms.IntegerField(
+        label=_("Chats at the same time"), min_value=1, max_value=MAX_CAPACITY, initial=2
+    )
+
+
+class RecordForm(forms.Form):
+    """What the counsellor keeps of a chat: for their colleagues and for the impact figures."""
+
+    high_risk = forms.BooleanField(
+        label=_("High risk"),
+        required=False,
+        help_text=_("Marks the chat for the supervisor, who is told at once."),
+    )
+    topic_codes = forms.MultipleChoiceField(
+        label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        help_text=_("A few lines for your colleagues: what it was about, what you agreed. No names."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MAX_SUMMARY,
+    )
+
+
+class SurveyForm(forms.Form):
+    helped = _optional_choice(HELPED_CHOICES, _("Did the chat help you?"))
+    feedback = forms.CharField(
+        label=_("Anything you want to tell us?"),
+        help_text=_("Optional. It helps us get better at this."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_SUMMARY,
+    )

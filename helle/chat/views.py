@@ -1,0 +1,264 @@
+"""Chat pages: the young person's way in (closed page, pre-chat form, waiting and talking, the
+survey after), the counsellor's console, and the supervisor's overview. The words themselves
+travel over the WebSocket (consumers.py); these pages draw the frame around them."""
+
+import math
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from helle.chat import forms, policies, selectors, services
+from helle.core import clock
+from helle.core.forms import add_refusal
+from helle.core.http import posted
+from helle.core.opening_hours import opening_state
+from helle.core.policies import staff_page
+from helle.core.services import Refused
+
+
+def _visitor_key(request, *, create: bool = False) -> str | None:
+    """The young person's chat key in their session (made on joining the queue)."""
+    key = request.session.get(policies.VISITOR_KEY)
+    if key is None and create:
+        key = request.session[policies.VISITOR_KEY] = services.new_visitor_key()
+    return key
+
+
+def _member(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def _taking_part(request, pk: int):
+    """The conversation and how the reader takes part in it; 404 for anybody else."""
+    conversation = selectors.conversation_by_pk(pk)
+    who = conversation and policies.participant(request.user, _visitor_key(request), conversation)
+    if not who:
+        raise Http404
+    return conversation, who
+
+
+def _page_of(view):
+    """A page about one conversation: the view gets the conversation and the reader's part in it."""
+
+    @wraps(view)
+    def wrapped(request, pk: int, *args, **kwargs):
+        conversation, who = _taking_part(request, pk)
+        if who.role != policies.VISITOR and not request.user.is_verified():
+            # Staff read chats only after two-factor log-in, as on every staff page.
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('identity:two_factor')}?{query}")
+        return view(request, conversation, who, *args, **kwargs)
+
+    return never_cache(wrapped)
+
+
+# --- The young person's side ---------------------------------------------------------------------------
+
+
+@never_cache
+def start(request):
+    """The way in: an open chat goes on; outside opening hours, when it opens next and where
+    else to turn; otherwise the short pre-chat form."""
+    going = selectors.open_conversation_of(_member(request), _visitor_key(request))
+    if going is not None and going.left_at is not None:
+        # Back after stepping away: the same place within a few minutes, else a new one at the back.
+        going = services.join_queue(visitor_key=_visitor_key(request, create=True), member=_member(request))
+    if going is not None:
+        return redirect("chat:conversation", pk=going.pk)
+    state = opening_state(clock.now())
+    if not state.is_open:
+        return render(request, "chat/closed.html", {"state": state})
+    form = forms.PreChatForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.join_queue(
+                visitor_key=_visitor_key(request, create=True), member=_member(request), **form.cleaned_data
+            )
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            return redirect("chat:conversation", pk=conversation.pk)
+    return render(
+        request,
+        "chat/start.html",
+        {"form": form, "state": state},
+        status=400 if form.errors else 200,
+    )
+
+
+@_page_of
+def conversation(request, conversation, who):
+    if who.role != policies.VISITOR:
+        return redirect("chat:observe", pk=conversation.pk)
+    return render(
+        request,
+        "chat/conversation.html",
+        {**_status(conversation), "may_write": policies.can_write(who, conversation)},
+    )
+
+
+def _status(conversation) -> dict:
+    position = selectors.position_in_queue(conversation)
+    estimate = selectors.estimated_wait(position) if position else None
+    return {
+        "conversation": conversation,
+        "position": position,
+        "estimate": estimate,
+        "estimate_minutes": math.ceil(estimate.total_seconds() / 60) if estimate else 0,
+        "counsellor_name": conversation.counsellor.nickname if conversation.counsellor_id else "",
+    }
+
+
+@_page_of
+def status(request, conversation, who):
+    """The line above the chat: place in the queue and the estimate, or who is here (htmx)."""
+    return render(request, "chat/_status.html", _status(conversation))
+
+
+@require_POST
+@_page_of
+def leave(request, conversation, who):
+    if not policies.can_leave_queue(who, conversation):
+        raise Http404
+    services.leave_queue(conversation=conversation)
+    return render(request, "chat/left.html", {"minutes": services.REJOIN_MINUTES})
+
+
+@require_POST
+@_page_of
+def end(request, conversation, who):
+    if not policies.can_end(who, conversation):
+        raise Http404
+    services.end_conversation(conversation=conversation)
+    if who.role == policies.COUNSELLOR:
+        return redirect("chat:record", pk=conversation.pk)
+    return redirect("chat:survey", pk=conversation.pk)
+
+
+@_page_of
+def survey(request, conversation, who):
+    if not policies.can_answer_survey(who, conversation):
+        raise Http404
+    form = forms.SurveyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_survey(conversation=conversation, **form.cleaned_data)
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            messages.success(request, _("Thank you. Come back whenever you need to talk."))
+            return redirect("core:home")
+    return render(request, "chat/survey.html", {"form": form, "conversation": conversation})
+
+
+# --- The counsellor's console -------------------------------------------------------------------------
+
+
+@never_cache
+@staff_page("chat.counsel")
+def console(request):
+    status = services.status_of(request.user)
+    return render(
+        request,
+        "chat/console.html",
+        {
+            "status": status,
+            "availability_form": forms.AvailabilityForm(
+                initial={"availability": status.availability, "capacity": status.capacity}
+            ),
+            "chats": selectors.active_of(request.user),
+            "to_record": selectors.ended_without_record(request.user),
+            **_queue_context(),
+        },
+    )
+
+
+def _queue_context() -> dict:
+    waiting = selectors.queue()
+    return {"waiting": waiting, "now": clock.now(), "free_places": selectors.free_places()}
+
+
+@never_cache
+@staff_page("chat.counsel")
+def console_queue(request):
+    return render(request, "chat/_queue.html", _queue_context())
+
+
+@require_POST
+@staff_page("chat.counsel")
+def availability(request):
+    form = forms.AvailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_availability(counsellor=request.user, **form.cleaned_data)
+        except Refused as refused:
+            add_refusal(form, refused)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("chat:console")
+
+
+@require_POST
+@staff_page("chat.counsel")
+def take_next(request):
+    try:
+        taken = services.take_next(counsellor=request.user)
+    except Refused as refused:
+        for reasons in refused.errors.values():
+            messages.error(request, " ".join(str(r) for r in reasons))
+    else:
+        if taken is None:
+            messages.info(request, _("Nobody is waiting right now."))
+    return redirect("chat:console")
+
+
+@_page_of
+def record(request, conversation, who):
+    """The risk marker, topic codes and summary: the counsellor's, during the chat and after."""
+    if not policies.can_keep_record(who, conversation):
+        raise Http404
+    form = forms.RecordForm(
+        posted(request),
+        initial={
+            "high_risk": conversation.high_risk,
+            "topic_codes": conversation.topic_codes,
+            "summary": conversation.summary,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.keep_record(conversation=conversation, **form.cleaned_data)
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("chat:console")
+    return render(request, "chat/record.html", {"form": form, "conversation": conversation})
+
+
+# --- The supervisor's view ----------------------------------------------------------------------------
+
+
+@never_cache
+@staff_page("chat.observe")
+def overview(request):
+    return render(request, "chat/overview.html", {"open": selectors.all_open(), "now": clock.now()})
+
+
+@_page_of
+def observe(request, conversation, who):
+    """Follow a chat without writing in it (supervisors), or the counsellor's own pane alone."""
+    if who.role == policies.VISITOR:
+        return redirect("chat:conversation", pk=conversation.pk)
+    return render(
+        request,
+        "chat/observe.html",
+        {"conversation": conversation, "who": who, "may_write": policies.can_write(who, conversation)},
+    )
