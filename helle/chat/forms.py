@@ -24,7 +24,7 @@ HELPED_CHOICES = [
 def _optional_choice(choices, label, help_text=""):
     return forms.TypedChoiceField(
         label=label,
-        choices=[("", _("I'd rather not say"))] + list(choices),
+        choices=[("", _("I'd rather not say")), *list(choices)],
         required=False,
         coerce=int,
         empty_value=None,
@@ -36,11 +36,11 @@ class PreChatForm(forms.Form):
     """Everything here may be left out: the counsellor reads it before saying hello."""
 
     age_band = forms.ChoiceField(
-        label=_("How old are you?"), choices=[("", _("I'd rather not say"))] + AgeBand.choices, required=False
+        label=_("How old are you?"), choices=[("", _("I'd rather not say")), *AgeBand.choices], required=False
     )
     topic = forms.ChoiceField(
         label=_("What would you like to talk about?"),
-        choices=[("", _("I'd rather not say"))] + Topic.choices,
+        choices=[("", _("I'd rather not say")), *Topic.choices],
         required=False,
     )
     mood = _optional_choice(MOOD_CHOICES, _("How do you feel right now?"))

@@ -115,9 +115,7 @@ class CounsellorStatus(models.Model):
     counsellor = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_status"
     )
-    availability = models.CharField(
-        max_length=10, choices=Availability.choices, default=Availability.PAUSE
-    )
+    availability = models.CharField(max_length=10, choices=Availability.choices, default=Availability.PAUSE)
     capacity = models.PositiveSmallIntegerField(default=2)  # chats at the same time
     since = models.DateTimeField(default=clock.now)  # when the shift (available or busy) began
 

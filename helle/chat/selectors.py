@@ -79,8 +79,9 @@ def active_of(counsellor) -> list[Conversation]:
 def ended_without_record(counsellor, *, limit: int = 10) -> list[Conversation]:
     """Ended chats whose summary the counsellor has still to write, newest first."""
     return list(
-        Conversation.objects.filter(counsellor=counsellor, state=Conversation.State.ENDED, summary="")
-        .order_by("-ended_at")[:limit]
+        Conversation.objects.filter(
+            counsellor=counsellor, state=Conversation.State.ENDED, summary=""
+        ).order_by("-ended_at")[:limit]
     )
 
 

@@ -280,7 +280,9 @@ def keep_record(
         conversation.save(update_fields=["summary", "topic_codes", "high_risk"])
         if newly_at_risk:
             for supervisor_id in selectors.supervisor_ids():
-                send_to_member_on_commit(supervisor_id, {"type": "chat.high_risk", "conversation": conversation.pk})
+                send_to_member_on_commit(
+                    supervisor_id, {"type": "chat.high_risk", "conversation": conversation.pk}
+                )
     return conversation
 
 

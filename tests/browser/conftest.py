@@ -197,3 +197,66 @@ def log_in_browser(live_server) -> Callable:
         )
 
     return do
+
+
+@pytest.fixture
+def asgi_server(live_server) -> Iterator[str]:
+    """The whole site (HTTP and WebSockets) served by uvicorn in a thread of this process, on the
+    live server's database: the chat needs WebSockets, which the live server does not speak.
+    Yields the base URL. The channel layer is the in-memory one, shared within this process."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from config.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="asgi-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start for the browser test")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def asgi_context(browser, asgi_server) -> Iterator[Callable]:
+    """Browser contexts on the ASGI server, with real WebSockets; log in with `member=`."""
+    contexts = []
+
+    def make(
+        *, member: Member | None = None, second_factor: bool = False, width: int = 390, height: int = 844
+    ):
+        context = browser.new_context(
+            base_url=asgi_server,
+            locale="da-DK",
+            viewport={"width": width, "height": height},
+            reduced_motion="reduce",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        context.route(lambda url: not url.startswith(asgi_server), lambda route: route.abort())
+        if member is not None:
+            client = Client()
+            log_in(client, member, second_factor=second_factor)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": asgi_server}]
+            )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -23,6 +23,7 @@ from django.urls.exceptions import Resolver404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import add_totp_device
+from helle.chat import services as chat_services
 from helle.core import clock
 from helle.core import services as core_services
 from helle.core.models import HelpLine
@@ -119,6 +120,42 @@ def new_house_rules(page, env):
         )
     )
     assert page.locator("#id_accept").count() == 1
+
+
+def chat_closed(page, env):
+    """Outside opening hours: when it opens next, and where else to turn."""
+    from helle.core.models import OpeningHours
+
+    another_day = (clock.now().astimezone().weekday() + 3) % 7
+    OpeningHours.objects.create(weekday=another_day, opens="10:00", closes="11:00")
+    path("/chat/")(page, env)
+    assert page.locator("main a[href='/letters/write/']").count() == 1
+
+
+def _join_chat(page) -> None:
+    page.goto("/chat/")
+    page.fill("#id_first_message", "Hej, jeg har det skidt.")
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").click()
+
+
+def chat_waiting(page, env):
+    _join_chat(page)
+    assert page.locator("#chat-status").count() == 1 and page.locator("[data-chat-form]").count() == 1
+
+
+def chat_left(page, env):
+    _join_chat(page)
+    with page.expect_navigation():
+        page.locator("main form[action$='/leave/'] button").click()
+    assert page.locator("main a[href='/chat/']").count() == 1
+
+
+def chat_survey(page, env):
+    _join_chat(page)
+    with page.expect_navigation():
+        page.locator("main form[action$='/end/'] button").click()
+    assert urlsplit(page.url).path.endswith("/survey/")
 
 
 def forum_thread(page, env):
@@ -358,12 +395,26 @@ VISITS = [
     Visit("letters-statistics", "staff", path("/staff/letters/figures/")),
     Visit("letters-topics", "staff", path("/staff/letters/topics/")),
     Visit("letters-topic-edit", "staff", path("/staff/letters/topics/{topic_pk}/")),
+    Visit("chat-start", "anonymous", path("/chat/")),
+    Visit("chat-closed", "anonymous", chat_closed, "chat:start"),
+    Visit("chat-waiting", "anonymous", chat_waiting, "chat:conversation"),
+    Visit("chat-left", "anonymous", chat_left, "chat:leave"),
+    Visit("chat-survey", "anonymous", chat_survey, "chat:survey"),
+    Visit("chat-console", "supervisor", path("/counselling/")),
+    Visit("chat-record", "supervisor", path("/counselling/{supervisor_chat_pk}/record/")),
+    Visit("chat-overview", "supervisor", path("/counselling/all/")),
+    Visit("chat-observe", "supervisor", path("/counselling/{observed_chat_pk}/")),
 ]
 
 
 # URL names that are not pages to look at: actions that only take a POST, downloads,
 # the fragment the join form fetches, and the health check.
 NOT_PAGES = {
+    "chat:availability",
+    "chat:console_queue",
+    "chat:end",
+    "chat:status",
+    "chat:take_next",
     "core:healthz",
     "core:staff_help_line_delete",
     "core:staff_opening_hours_delete",
@@ -622,6 +673,19 @@ def make_letters(*, member, helper, troll, counsellor, supervisor, editor) -> Si
     )
 
 
+def make_chats(*, supervisor, counsellor) -> SimpleNamespace:
+    """A crisis waiting in the queue, a chat with the supervisor and one with a counsellor."""
+    chat_services.join_queue(
+        visitor_key="a11y-krise", first_message="Jeg vil ikke leve mere. Jeg tager mit eget liv i aften."
+    )
+    with_supervisor = chat_services.join_queue(visitor_key="a11y-1", age_band="13-15", topic="school", mood=2)
+    with_counsellor = chat_services.join_queue(visitor_key="a11y-2", first_message="Hej")
+    chat_services.take(counsellor=supervisor, conversation=with_supervisor)
+    chat_services.take(counsellor=counsellor, conversation=with_counsellor)
+    chat_services.set_availability(counsellor=supervisor, availability="available", capacity=3)
+    return SimpleNamespace(supervisor_chat_pk=with_supervisor.pk, observed_chat_pk=with_counsellor.pk)
+
+
 @pytest.fixture
 def env(make_member, live_server, fill_signup) -> SimpleNamespace:
     admin = make_member("Admin Anker", role=Role.ADMIN, age_band=AgeBand.OVER_25)
@@ -668,11 +732,12 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
             supervisor=supervisor,
             editor=editor,
         )
+        chats = make_chats(supervisor=supervisor, counsellor=counsellor)
         connection.close()
-        return item, given, appeal, word, forum, letters
+        return item, given, appeal, word, forum, letters, chats
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        item, given, appeal, word, forum, letters = pool.submit(moderation_history).result()
+        item, given, appeal, word, forum, letters, chats = pool.submit(moderation_history).result()
     return SimpleNamespace(
         admin=admin,
         member=member,
@@ -689,6 +754,7 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
         editor=editor,
         **vars(forum),
         **vars(letters),
+        **vars(chats),
     )
 
 

@@ -6,8 +6,6 @@ from datetime import time, timedelta
 from unittest import mock
 
 import pytest
-
-
 from django.test import Client
 
 from conftest import log_in
@@ -48,7 +46,9 @@ def test_outside_opening_hours_the_page_says_when_it_opens_and_where_else_to_tur
 
 
 def test_an_anonymous_visitor_joins_the_queue_and_nobody_else_can_open_their_chat(clock, client, db):
-    conversation = _start(client, age_band="16-17", topic="family", mood="2", first_message="Hej, er der nogen?")
+    conversation = _start(
+        client, age_band="16-17", topic="family", mood="2", first_message="Hej, er der nogen?"
+    )
     assert conversation.visitor is None and conversation.alias.startswith("Anonym")
     assert (conversation.age_band, conversation.topic, conversation.mood) == ("16-17", "family", 2)
     page = client.get(f"/chat/{conversation.pk}/").content.decode()
@@ -148,7 +148,9 @@ def test_the_record_keeps_topic_codes_and_a_high_risk_mark_tells_the_supervisors
     assert [c.args for c in told.call_args_list] == [
         (supervisor_member.pk, {"type": "chat.high_risk", "conversation": conversation.pk})
     ]
-    refused = counsellor_client.post(f"/counselling/{conversation.pk}/record/", {"topic_codes": ["astrology"]})
+    refused = counsellor_client.post(
+        f"/counselling/{conversation.pk}/record/", {"topic_codes": ["astrology"]}
+    )
     assert refused.status_code == 200 and "astrology" in refused.content.decode()
 
 
@@ -157,7 +159,11 @@ def test_only_the_counsellor_of_a_chat_keeps_its_record(clock, client, counsello
     services.set_availability(counsellor=counsellor, availability="available")
     services.take_next(counsellor=counsellor)
     colleague = Client()
-    log_in(colleague, make_member("Kollega Kim", role=Role.COUNSELLOR, age_band=AgeBand.OVER_25), second_factor=True)
+    log_in(
+        colleague,
+        make_member("Kollega Kim", role=Role.COUNSELLOR, age_band=AgeBand.OVER_25),
+        second_factor=True,
+    )
     assert colleague.get(f"/counselling/{conversation.pk}/record/").status_code == 404
     assert client.get(f"/counselling/{conversation.pk}/record/").status_code == 404  # the young person
 
@@ -165,7 +171,9 @@ def test_only_the_counsellor_of_a_chat_keeps_its_record(clock, client, counsello
 def test_the_supervisor_sees_every_open_chat_crises_first(clock, supervisor_member):
     calm = _start(Client(), first_message="Hej")
     clock.advance(minutes=1)
-    crisis = _start(Client(), first_message="Jeg vil ikke leve mere. Jeg har tænkt på at tage mit eget liv i aften.")
+    crisis = _start(
+        Client(), first_message="Jeg vil ikke leve mere. Jeg har tænkt på at tage mit eget liv i aften."
+    )
     supervisor = Client()
     log_in(supervisor, supervisor_member, second_factor=True)
     page = supervisor.get("/counselling/all/").content.decode()

@@ -53,7 +53,9 @@ def test_an_anonymous_young_person_is_known_by_the_key_in_their_session_and_nobo
         return connected, first, (stranger, code), (keyless, keyless_code)
 
     connected, first, stranger, keyless = async_to_sync(scenario)()
-    assert connected and first["mine"] and first["from"] == "visitor" and first["body"] == "Hej, er der nogen?"
+    assert (
+        connected and first["mine"] and first["from"] == "visitor" and first["body"] == "Hej, er der nogen?"
+    )
     assert stranger == (False, 4404) and keyless == (False, 4404)
 
 

@@ -148,7 +148,12 @@ def test_a_hole_in_the_live_news_is_filled_from_the_database(visitor, counsellor
         frames = [await adult.receive_json_from(timeout=3)]
         assert frames[0]["seq"] == 1
         await sync_to_async(Message.objects.create)(
-            conversation=conversation, seq=2, sender=visitor, from_visitor=True, client_msg_id="x2", body="tabt nyhed"
+            conversation=conversation,
+            seq=2,
+            sender=visitor,
+            from_visitor=True,
+            client_msg_id="x2",
+            body="tabt nyhed",
         )
         await sync_to_async(type(conversation).objects.filter(pk=conversation.pk).update)(last_seq=2)
         await sync_to_async(services.post_message)(
@@ -261,7 +266,11 @@ def test_numbers_stay_in_order_when_both_sides_write_at_once(visitor, counsellor
             connection.close()
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda args: write(*args), [(_as_visitor(visitor), "v"), (_as_counsellor(counsellor), "c")]))
+        list(
+            pool.map(
+                lambda args: write(*args), [(_as_visitor(visitor), "v"), (_as_counsellor(counsellor), "c")]
+            )
+        )
     seqs = list(
         Message.objects.filter(conversation=conversation).order_by("seq").values_list("seq", flat=True)
     )

@@ -27,6 +27,7 @@ PUBLIC = [
     "core:healthz",
     "letters:index",
     "letters:archive",
+    "chat:start",  # the pre-chat form, or the closed page
 ]
 GUESTS_ONLY = ["identity:signup", "identity:login", "identity:recovery_reset"]
 MEMBER_PAGES = [
@@ -58,6 +59,8 @@ ROLE_PAGES = {
     "letters:publications": {Role.EDITOR, Role.SUPERVISOR},
     "letters:statistics": {Role.SUPERVISOR, Role.RESEARCHER, Role.ADMIN},
     "letters:topics": {Role.SUPERVISOR, Role.ADMIN},
+    "chat:console": {Role.COUNSELLOR, Role.SUPERVISOR},
+    "chat:overview": {Role.SUPERVISOR},
 }
 
 
