@@ -142,9 +142,19 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self._send({"type": "read", "seq": news["seq"], "from": news["role"]})
 
     async def chat_state(self, news: dict):
-        """Taken by a counsellor, or ended: the page changes at once."""
-        self.conversation = await database_sync_to_async(selectors.conversation_by_pk)(self.conversation.pk)
+        """Taken, handed to a colleague, or ended: the page changes at once. A counsellor who
+        handed the chat on (and may not follow it otherwise) is no longer in it."""
+        found = await database_sync_to_async(self._conversation_for_user)()
+        if found is None:
+            await self.close(code=NOT_FOUND)
+            return
+        self.conversation = found
         await self._send({"type": "state", "state": news["state"]})
+
+    async def chat_note(self, news: dict):
+        """Staff notes changed (a note, a whisper, a transfer): staff pages draw them again."""
+        if self.sees_all:
+            await self._send({"type": "note"})
 
     async def chat_message(self, news: dict):
         if self.last_sent is None:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helle.chat.models import CounsellorStatus, Topic
-from helle.chat.services import MAX_BODY, MAX_CAPACITY, MAX_SUMMARY
+from helle.chat.services import MAX_BODY, MAX_CAPACITY, MAX_NOTE, MAX_SUMMARY
 from helle.identity.models import AgeBand
 
 MOOD_CHOICES = [
@@ -92,3 +92,27 @@ class SurveyForm(forms.Form):
         required=False,
         max_length=MAX_SUMMARY,
     )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"),
+        help_text=_("Only staff see notes. A supervisor's note is a whisper to the counsellor."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_NOTE,
+    )
+
+
+class TransferForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Hand the chat to"), queryset=None, empty_label=None)
+    note = forms.CharField(
+        label=_("A note for your colleague"),
+        help_text=_("What they should know before they write. The young person does not see it."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=MAX_NOTE,
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = colleagues

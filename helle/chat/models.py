@@ -121,3 +121,27 @@ class CounsellorStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counsellor_id}: {self.availability}"
+
+
+class StaffNote(models.Model):
+    """What staff write about a chat that the young person never sees: the counsellor's notes, a
+    supervisor's whisper to the counsellor, and the note that goes with a transfer."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        WHISPER = "whisper", _("Whisper")
+        TRANSFER = "transfer", _("Transfer")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on conversation {self.conversation_id}"

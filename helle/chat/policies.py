@@ -81,3 +81,31 @@ def can_answer_survey(who: Participant | None, conversation: Conversation) -> bo
 def can_keep_record(who: Participant | None, conversation: Conversation) -> bool:
     """The risk marker, the summary and the topic codes: the counsellor's, during and after."""
     return who is not None and who.role == COUNSELLOR
+
+
+def can_write_note(who: Participant | None, conversation: Conversation) -> bool:
+    """The counsellor's notes, and a supervisor's whisper to the counsellor (never to the young)."""
+    return who is not None and who.role in (COUNSELLOR, OBSERVER)
+
+
+def can_read_notes(who: Participant | None, conversation: Conversation) -> bool:
+    return can_write_note(who, conversation)
+
+
+def can_transfer(who: Participant | None, conversation: Conversation) -> bool:
+    """The counsellor hands the chat to a colleague; a supervisor may move it too."""
+    return (
+        who is not None
+        and who.role in (COUNSELLOR, OBSERVER)
+        and conversation.state == Conversation.State.ACTIVE
+    )
+
+
+def can_take_over(who: Participant | None, conversation: Conversation) -> bool:
+    """A supervisor takes a chat over from its counsellor, or straight from the queue."""
+    return (
+        who is not None
+        and who.role == OBSERVER
+        and conversation.state != Conversation.State.ENDED
+        and who.member_id != conversation.counsellor_id
+    )

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, Sum
 
-from helle.chat.models import Conversation, CounsellorStatus, Message
+from helle.chat.models import Conversation, CounsellorStatus, Message, StaffNote
 from helle.core import clock
 
 BACKLOG_LIMIT = 500  # messages sent in one go on (re)connecting; a client asks again for more
@@ -162,4 +162,24 @@ def supervisor_ids() -> list[int]:
         members.filter(Q(groups__permissions=observe) | Q(user_permissions=observe) | Q(is_superuser=True))
         .distinct()
         .values_list("pk", flat=True)
+    )
+
+
+def notes_of(conversation: Conversation) -> list[StaffNote]:
+    return list(conversation.staff_notes.select_related("author"))
+
+
+def colleagues_for_transfer(conversation: Conversation):
+    """Who a chat can be handed to: those who take chats and are on duty now, and supervisors;
+    not the counsellor who has it."""
+    counsel = Permission.objects.get(content_type__app_label="chat", codename="counsel")
+    observe = Permission.objects.get(content_type__app_label="chat", codename="observe")
+    on_duty = Q(chat_status__availability__in=["available", "busy"]) | Q(groups__permissions=observe)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__permissions=counsel)
+        .filter(on_duty)
+        .exclude(pk=conversation.counsellor_id)
+        .distinct()
+        .order_by("nickname")
     )

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from helle.chat import policies, selectors
-from helle.chat.models import Conversation, CounsellorStatus, Message, Topic
+from helle.chat.models import Conversation, CounsellorStatus, Message, StaffNote, Topic
 from helle.core import clock
 from helle.core.events import send_to_member_on_commit
 from helle.core.services import Refused
@@ -297,3 +297,66 @@ def answer_survey(*, conversation: Conversation, helped: int | None, feedback: s
     conversation.helped, conversation.feedback = helped, feedback.strip()
     conversation.save(update_fields=["helped", "feedback"])
     return conversation
+
+
+# --- Staff notes, transfer and take-over ---------------------------------------------------------------
+
+MAX_NOTE = 2_000
+
+
+def note_event() -> dict:
+    """News for the staff sockets that the notes changed (they draw the list again)."""
+    return {"type": "chat.note"}
+
+
+def add_note(*, author: policies.Participant, conversation: Conversation, body: str) -> StaffNote:
+    """A counsellor's note, or a supervisor's whisper: staff see it live, the young person never."""
+    if not policies.can_write_note(author, conversation):
+        raise Refused({"": [_("Only the staff of this chat can write notes in it.")]})
+    if not body.strip():
+        raise Refused({"body": [_("Write something first.")]})
+    if len(body) > MAX_NOTE:
+        raise Refused({"body": [_("A note can be at most %(max)s characters.") % {"max": MAX_NOTE}]})
+    kind = StaffNote.Kind.WHISPER if author.role == policies.OBSERVER else StaffNote.Kind.NOTE
+    with transaction.atomic():
+        note = StaffNote.objects.create(conversation=conversation, author=author.member, kind=kind, body=body)
+        _announce_on_commit(conversation.pk, note_event())
+    return note
+
+
+def transfer(*, by: policies.Participant, conversation: Conversation, to, note: str) -> Conversation:
+    """Hand a chat to a colleague (or, for a supervisor taking over, to oneself) with a note.
+    The young person sees the new name at once; the colleague is told on every page."""
+    if not policies.can_counsel(to):
+        raise Refused({"to": [_("Choose a colleague who takes chats.")]})
+    if len(note) > MAX_NOTE:
+        raise Refused({"note": [_("A note can be at most %(max)s characters.") % {"max": MAX_NOTE}]})
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if conversation.state == Conversation.State.ENDED:
+            raise Refused({"": [_("This conversation has ended.")]})
+        if conversation.counsellor_id == to.pk:
+            raise Refused({"to": [_("This colleague has the chat already.")]})
+        conversation.counsellor = to
+        if conversation.state == Conversation.State.WAITING:
+            conversation.state, conversation.started_at = Conversation.State.ACTIVE, clock.now()
+        conversation.save(update_fields=["counsellor", "state", "started_at"])
+        StaffNote.objects.create(
+            conversation=conversation, author=by.member, kind=StaffNote.Kind.TRANSFER, body=note.strip()
+        )
+        _announce_on_commit(conversation.pk, state_event(conversation))
+        _announce_on_commit(conversation.pk, note_event())
+        if to.pk != by.member_id:
+            send_to_member_on_commit(to.pk, {"type": "chat.transferred", "conversation": conversation.pk})
+    return conversation
+
+
+def take_over(*, supervisor: policies.Participant, conversation: Conversation) -> Conversation:
+    if not policies.can_take_over(supervisor, conversation):
+        raise Refused({"": [_("You cannot take over this chat.")]})
+    return transfer(
+        by=supervisor,
+        conversation=conversation,
+        to=supervisor.member,
+        note=_("A supervisor took the chat over."),
+    )

@@ -18,4 +18,7 @@ urlpatterns = [
     path("counselling/all/", views.overview, name="overview"),
     path("counselling/<int:pk>/", views.observe, name="observe"),
     path("counselling/<int:pk>/record/", views.record, name="record"),
+    path("counselling/<int:pk>/notes/", views.notes, name="notes"),
+    path("counselling/<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("counselling/<int:pk>/take-over/", views.take_over, name="take_over"),
 ]

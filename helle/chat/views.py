@@ -174,6 +174,8 @@ def console(request):
                 initial={"availability": status.availability, "capacity": status.capacity}
             ),
             "chats": selectors.active_of(request.user),
+            "note_form": forms.NoteForm(),
+            "counsellor_role": policies.Participant(request.user, policies.COUNSELLOR),
             "to_record": selectors.ended_without_record(request.user),
             **_queue_context(),
         },
@@ -260,5 +262,78 @@ def observe(request, conversation, who):
     return render(
         request,
         "chat/observe.html",
-        {"conversation": conversation, "who": who, "may_write": policies.can_write(who, conversation)},
+        {
+            "conversation": conversation,
+            "who": who,
+            "may_write": policies.can_write(who, conversation),
+            "notes": selectors.notes_of(conversation),
+            "note_form": forms.NoteForm(),
+            "may_transfer": policies.can_transfer(who, conversation),
+            "may_take_over": policies.can_take_over(who, conversation),
+        },
     )
+
+
+# --- Notes, whispers, transfer and take-over -------------------------------------------------------------
+
+
+@_page_of
+def notes(request, conversation, who):
+    """The staff notes of a chat (htmx): drawn again when a note, whisper or transfer comes."""
+    if not policies.can_read_notes(who, conversation):
+        raise Http404
+    form = forms.NoteForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_note(author=who, conversation=conversation, body=form.cleaned_data["body"])
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            form = forms.NoteForm()
+    return render(
+        request,
+        "chat/_notes.html",
+        {
+            "conversation": conversation,
+            "notes": selectors.notes_of(conversation),
+            "note_form": form,
+            "who": who,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@_page_of
+def transfer(request, conversation, who):
+    if not policies.can_transfer(who, conversation):
+        raise Http404
+    form = forms.TransferForm(posted(request), colleagues=selectors.colleagues_for_transfer(conversation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer(by=who, conversation=conversation, **form.cleaned_data)
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            to = form.cleaned_data["to"].nickname
+            messages.success(request, _("The chat is now with %(name)s.") % {"name": to})
+            return redirect("chat:overview" if who.role == policies.OBSERVER else "chat:console")
+    return render(
+        request,
+        "chat/transfer.html",
+        {"conversation": conversation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@_page_of
+def take_over(request, conversation, who):
+    if not policies.can_take_over(who, conversation):
+        raise Http404
+    try:
+        services.take_over(supervisor=who, conversation=conversation)
+    except Refused as refused:
+        for reasons in refused.errors.values():
+            messages.error(request, " ".join(str(r) for r in reasons))
+        return redirect("chat:observe", pk=conversation.pk)
+    return redirect("chat:console")

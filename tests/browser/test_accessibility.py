@@ -404,6 +404,7 @@ VISITS = [
     Visit("chat-record", "supervisor", path("/counselling/{supervisor_chat_pk}/record/")),
     Visit("chat-overview", "supervisor", path("/counselling/all/")),
     Visit("chat-observe", "supervisor", path("/counselling/{observed_chat_pk}/")),
+    Visit("chat-transfer", "supervisor", path("/counselling/{supervisor_chat_pk}/transfer/")),
 ]
 
 
@@ -413,6 +414,8 @@ NOT_PAGES = {
     "chat:availability",
     "chat:console_queue",
     "chat:end",
+    "chat:notes",
+    "chat:take_over",
     "chat:status",
     "chat:take_next",
     "core:healthz",

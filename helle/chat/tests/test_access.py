@@ -37,6 +37,8 @@ EXPECTED = {
     "chat:status": {"young person": 200, "counsellor": 200, "supervisor": 200},
     "chat:observe": {"young person": 302, "counsellor": 200, "supervisor": 200},
     "chat:record": {"counsellor": 200},
+    "chat:notes": {"counsellor": 200, "supervisor": 200},
+    "chat:transfer": {"counsellor": 200, "supervisor": 200},
 }
 
 
@@ -71,6 +73,18 @@ def test_who_may_open_the_pages_of_a_chat(chat, make_member, reader, page):
     client = _client_for(reader, counsellor, make_member)
     response = client.get(reverse(page, args=[conversation.pk]))
     assert response.status_code == EXPECTED[page].get(reader, 404), f"{reader} on {page}"
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_only_a_supervisor_may_take_a_chat_over(chat, make_member, reader):
+    conversation, counsellor = chat
+    client = _client_for(reader, counsellor, make_member)
+    response = client.post(reverse("chat:take_over", args=[conversation.pk]))
+    conversation.refresh_from_db()
+    if reader == "supervisor":
+        assert response.status_code == 302 and conversation.counsellor.nickname == "Læser supervisor"
+    else:
+        assert response.status_code == 404 and conversation.counsellor == counsellor
 
 
 @pytest.mark.parametrize("reader", READERS)

@@ -133,12 +133,14 @@
     else if (frame.type === "typing") { this.showTyping(); }
     else if (frame.type === "read") { this.markRead(frame.seq); }
     else if (frame.type === "state") { this.onState(frame.state); }
+    else if (frame.type === "note") { this.refreshNotes(); }
   };
 
   Chat.prototype.onReady = function () {
     var chat = this;
     this.ready = true;
     this.setConnection("");
+    this.refreshNotes();  // whatever was written while the connection was down
     this.outbox.forEach(function (item) {
       chat.frame({ type: "send", client_msg_id: item.client_msg_id, body: item.body });
     });
@@ -251,6 +253,12 @@
         item.appendChild(mark);
       }
     });
+  };
+
+  // Staff notes, whispers and transfers are drawn by the server; the frame only says "again".
+  Chat.prototype.refreshNotes = function () {
+    var notes = document.querySelector("[data-chat-notes='" + this.id + "']");
+    if (notes && window.htmx) { window.htmx.trigger(notes, "chat-note"); }
   };
 
   Chat.prototype.onState = function (state) {
