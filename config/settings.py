@@ -294,6 +294,13 @@ FORUM_UNANSWERED_HOURS = env_int("HELLE_FORUM_UNANSWERED_HOURS", 6)
 LETTER_ANSWER_DAYS = env_int("HELLE_LETTER_ANSWER_DAYS", 5)
 LETTER_CLAIM_HOURS = env_int("HELLE_LETTER_CLAIM_HOURS", 4)
 LETTER_PEERS_ANSWER = env_bool("HELLE_LETTER_PEERS_ANSWER")
+# Chat: how many may wait at once (beyond it the page offers a letter and tells when there is
+# room), how many days transcripts and staff notes are kept before the scheduled deletion
+# (`manage.py delete_old_chats`), and after how many hours on duty a counsellor is warned.
+CHAT_QUEUE_LIMIT = env_int("HELLE_CHAT_QUEUE_LIMIT", 15)
+CHAT_KEEP_DAYS = env_int("HELLE_CHAT_KEEP_DAYS", 90)
+CHAT_NOTES_KEEP_DAYS = env_int("HELLE_CHAT_NOTES_KEEP_DAYS", 365)
+CHAT_LONG_SHIFT_HOURS = env_int("HELLE_CHAT_LONG_SHIFT_HOURS", 4)
 
 LOGGING = {
     "version": 1,

@@ -8,10 +8,16 @@ class ChatConfig(AppConfig):
     verbose_name = _("Chat")
 
     def ready(self):
-        from helle.chat import services
+        from django.urls import reverse
+
+        from helle.chat import gdpr, policies, services
+        from helle.identity import gdpr as data_protection
         from helle.safety import reviewables
         from helle.safety.policy import Surface
 
+        # A chat is private counselling, like a letter: the review queue keeps only what the
+        # pipeline found, and only the chat's counsellor and supervisors see the item; they read
+        # the message in its place. Hiding a message holds it back from the other side.
         reviewables.register(
             reviewables.Reviewable(
                 target_type="chat.message",
@@ -20,5 +26,8 @@ class ChatConfig(AppConfig):
                 hide=services.hold_reviewed,
                 restore=services.release_reviewed,
                 surface=Surface.CHAT,
+                link=lambda message: reverse("chat:observe", args=[message.conversation_id]),
+                may_read=policies.may_read_message,
             )
         )
+        data_protection.register(data_protection.DataSection("chat", gdpr.export, gdpr.erase))

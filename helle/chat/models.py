@@ -63,6 +63,7 @@ class Conversation(models.Model):
     topic_codes = models.JSONField(default=list, blank=True)
     helped = models.PositiveSmallIntegerField(null=True, blank=True)
     feedback = models.TextField(blank=True)
+    transcript_deleted = models.BooleanField(default=False)  # the retention period ran out
     created_at = models.DateTimeField(default=clock.now)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -109,3 +109,9 @@ def can_take_over(who: Participant | None, conversation: Conversation) -> bool:
         and conversation.state != Conversation.State.ENDED
         and who.member_id != conversation.counsellor_id
     )
+
+
+def may_read_message(user, message) -> bool:
+    """Who may see a chat message in the review queue: its chat's counsellor and supervisors."""
+    who = participant(user, None, message.conversation)
+    return who is not None and who.role in (COUNSELLOR, OBSERVER)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, Sum
@@ -183,3 +184,19 @@ def colleagues_for_transfer(conversation: Conversation):
         .distinct()
         .order_by("nickname")
     )
+
+
+def queue_is_full() -> bool:
+    return len(queue()) >= settings.CHAT_QUEUE_LIMIT
+
+
+def visitor_words(conversation: Conversation) -> str:
+    """Everything the young person wrote in a chat, in order (to carry into a letter)."""
+    bodies = conversation.messages.filter(from_visitor=True).order_by("seq").values_list("body", flat=True)
+    return "\n\n".join(bodies)
+
+
+def on_a_long_shift(status: CounsellorStatus) -> bool:
+    """On duty (available or busy) for longer than settings.CHAT_LONG_SHIFT_HOURS without a break."""
+    on_duty = status.availability != CounsellorStatus.Availability.PAUSE
+    return on_duty and clock.now() - status.since > timedelta(hours=settings.CHAT_LONG_SHIFT_HOURS)

@@ -3,10 +3,12 @@ one transaction; the news of it goes out only after commit, so nobody hears of a
 a crash could still take back."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -154,6 +156,10 @@ def release_reviewed(message: Message) -> None:
     Message.objects.filter(pk=message.pk).update(held=False)
 
 
+class QueueFull(Refused):
+    """As many wait as the organisation can answer (settings.CHAT_QUEUE_LIMIT)."""
+
+
 # --- The queue -----------------------------------------------------------------------------------------
 
 REJOIN_MINUTES = 5  # a visitor who left the queue keeps their place this long
@@ -184,6 +190,8 @@ def join_queue(
             Conversation.objects.filter(pk=waiting.pk).update(left_at=None)
             waiting.left_at = None
         return waiting
+    if selectors.queue_is_full():
+        raise QueueFull({"": [_("The queue is full right now.")]})
     if first_message.strip():
         _check(first_message, "first")  # before anything is stored: the text goes back to the form
     with transaction.atomic():
@@ -261,7 +269,15 @@ def end_conversation(*, conversation: Conversation) -> Conversation:
         conversation.state, conversation.ended_at = Conversation.State.ENDED, clock.now()
         conversation.save(update_fields=["state", "ended_at"])
         _announce_on_commit(conversation.pk, state_event(conversation))
+        if conversation.counsellor_id and (conversation.high_risk or conversation.crisis):
+            # Looking after volunteers: a heavy chat ended; the supervisors offer a debrief.
+            _tell_supervisors({"type": "chat.debrief", "conversation": conversation.pk})
     return conversation
+
+
+def _tell_supervisors(event: dict) -> None:
+    for supervisor_id in selectors.supervisor_ids():
+        send_to_member_on_commit(supervisor_id, event)
 
 
 def keep_record(
@@ -279,10 +295,7 @@ def keep_record(
     with transaction.atomic():
         conversation.save(update_fields=["summary", "topic_codes", "high_risk"])
         if newly_at_risk:
-            for supervisor_id in selectors.supervisor_ids():
-                send_to_member_on_commit(
-                    supervisor_id, {"type": "chat.high_risk", "conversation": conversation.pk}
-                )
+            _tell_supervisors({"type": "chat.high_risk", "conversation": conversation.pk})
     return conversation
 
 
@@ -360,3 +373,45 @@ def take_over(*, supervisor: policies.Participant, conversation: Conversation) -
         to=supervisor.member,
         note=_("A supervisor took the chat over."),
     )
+
+
+# --- Keeping and deleting -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Housekeeping:
+    abandoned: int  # waiting chats whose young person left and did not come back: ended
+    transcripts: int  # ended chats whose messages (and the young person's free text) were deleted
+    notes: int  # staff notes deleted, and summaries cleared
+
+
+def delete_old_chats(*, now=None, batch: int = 500, progress=None) -> Housekeeping:
+    """What the scheduled task does every night (`manage.py delete_old_chats`):
+
+    - a waiting chat whose young person left more than REJOIN_MINUTES ago ends;
+    - an ended chat's transcript goes after settings.CHAT_KEEP_DAYS: its messages and the young
+      person's feedback text. The chat's row stays without words (when, how long, topic codes,
+      "did it help" 1-5): the impact figures count it;
+    - staff notes and the counsellor's summary go after settings.CHAT_NOTES_KEEP_DAYS.
+
+    Works in batches so a large backlog neither holds long locks nor fills memory; `progress`
+    is told (done, total) after each batch."""
+    now = now or clock.now()
+    abandoned = Conversation.objects.filter(
+        state=Conversation.State.WAITING, left_at__lt=now - timedelta(minutes=REJOIN_MINUTES)
+    ).update(state=Conversation.State.ENDED, ended_at=now)
+    expired = Conversation.objects.filter(
+        ended_at__lt=now - timedelta(days=settings.CHAT_KEEP_DAYS), transcript_deleted=False
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        with transaction.atomic():
+            Message.objects.filter(conversation_id__in=chunk).delete()
+            Conversation.objects.filter(pk__in=chunk).update(feedback="", transcript_deleted=True)
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    notes_before = now - timedelta(days=settings.CHAT_NOTES_KEEP_DAYS)
+    notes, _kinds = StaffNote.objects.filter(created_at__lt=notes_before).delete()
+    Conversation.objects.filter(ended_at__lt=notes_before).exclude(summary="").update(summary="")
+    return Housekeeping(abandoned=abandoned, transcripts=len(ids), notes=notes)

@@ -6,6 +6,8 @@ app_name = "chat"
 
 urlpatterns = [
     path("chat/", views.start, name="start"),
+    path("chat/room/", views.room, name="room"),
+    path("chat/letter/", views.to_letter, name="to_letter"),
     path("chat/<int:pk>/", views.conversation, name="conversation"),
     path("chat/<int:pk>/status/", views.status, name="status"),
     path("chat/<int:pk>/leave/", views.leave, name="leave"),

@@ -3,6 +3,7 @@ survey after), the counsellor's console, and the supervisor's overview. The word
 travel over the WebSocket (consumers.py); these pages draw the frame around them."""
 
 import math
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from helle.chat import forms, policies, selectors, services
-from helle.core import clock
+from helle.core import clock, handoff
 from helle.core.forms import add_refusal
 from helle.core.http import posted
 from helle.core.opening_hours import opening_state
@@ -72,25 +73,70 @@ def start(request):
         going = services.join_queue(visitor_key=_visitor_key(request, create=True), member=_member(request))
     if going is not None:
         return redirect("chat:conversation", pk=going.pk)
-    state = opening_state(clock.now())
+    now = clock.now()
+    state = opening_state(now)
     if not state.is_open:
         return render(request, "chat/closed.html", {"state": state})
     form = forms.PreChatForm(posted(request))
+    if selectors.queue_is_full():
+        return _queue_full(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.join_queue(
                 visitor_key=_visitor_key(request, create=True), member=_member(request), **form.cleaned_data
             )
+        except services.QueueFull:
+            return _queue_full(request, form)
         except Refused as refused:
             add_refusal(form, refused)
         else:
             return redirect("chat:conversation", pk=conversation.pk)
+    closing_soon = state.closes_at is not None and state.closes_at - now <= CLOSING_SOON
     return render(
         request,
         "chat/start.html",
-        {"form": form, "state": state},
+        {"form": form, "state": state, "closing_soon": closing_soon},
         status=400 if form.errors else 200,
     )
+
+
+CLOSING_SOON = timedelta(minutes=20)  # the start page warns that a counsellor may not get to you
+
+
+def _queue_full(request, form):
+    """Never a dead end: a letter (keeping what they typed) or being told when there is room."""
+    typed = form.data.get("first_message", "") if form.is_bound else ""
+    return render(request, "chat/full.html", {"typed": typed})
+
+
+@never_cache
+def room(request):
+    """Is there room in the queue now? (htmx, asked every little while by the "queue full" page)"""
+    return render(request, "chat/_room.html", {"full": selectors.queue_is_full()})
+
+
+@require_POST
+def to_letter(request):
+    """Leave a message instead: what they typed (and wrote in a chat that waits) becomes the start
+    of a letter. A waiting chat they leave this way ends; the letter page asks an anonymous
+    visitor to log in or join first, and the words wait in their session meanwhile."""
+    words = []
+    conversation = selectors.conversation_by_pk(_int(request.POST.get("conversation")))
+    if conversation is not None:
+        who = policies.participant(request.user, _visitor_key(request), conversation)
+        if policies.can_end(who, conversation) and who.role == policies.VISITOR:
+            words.append(selectors.visitor_words(conversation))
+            services.end_conversation(conversation=conversation)
+    words.append(request.POST.get("text", ""))
+    handoff.offer_letter_text(request.session, "\n\n".join(w for w in words if w.strip()))
+    return redirect("letters:write")
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 @_page_of
@@ -107,7 +153,12 @@ def conversation(request, conversation, who):
 def _status(conversation) -> dict:
     position = selectors.position_in_queue(conversation)
     estimate = selectors.estimated_wait(position) if position else None
+    now = clock.now()
+    closes_at = opening_state(now).closes_at
     return {
+        # The estimate runs past closing time: say so, and offer a letter.
+        "may_not_reach": bool(estimate and closes_at and now + estimate > closes_at),
+        "closes_at": closes_at,
         "conversation": conversation,
         "position": position,
         "estimate": estimate,
@@ -170,6 +221,7 @@ def console(request):
         "chat/console.html",
         {
             "status": status,
+            "long_shift": selectors.on_a_long_shift(status),
             "availability_form": forms.AvailabilityForm(
                 initial={"availability": status.availability, "capacity": status.capacity}
             ),
@@ -242,7 +294,8 @@ def record(request, conversation, who):
         else:
             messages.success(request, _("Saved."))
             return redirect("chat:console")
-    return render(request, "chat/record.html", {"form": form, "conversation": conversation})
+    heavy = conversation.state == "ended" and (conversation.high_risk or conversation.crisis)
+    return render(request, "chat/record.html", {"form": form, "conversation": conversation, "heavy": heavy})
 
 
 # --- The supervisor's view ----------------------------------------------------------------------------

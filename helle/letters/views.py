@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from helle.core import clock
+from helle.core import clock, handoff
 from helle.core.forms import add_refusal
 from helle.core.http import posted
 from helle.core.policies import staff_page
@@ -108,6 +108,9 @@ def write(request):
     """Write, then see published answers to similar letters, then send (or read those first)."""
     draft = selectors.draft_for(request.user, services.NEW_LETTER)
     initial = {"body": draft.body, "topic": draft.topic} if draft else {}
+    from_chat = handoff.take_letter_text(request.session)
+    if from_chat:  # what they typed in the chat, with any draft they had below it
+        initial["body"] = from_chat + (f"\n\n{draft.body}" if draft and draft.body else "")
     form = forms.LetterForm(posted(request), initial=initial)
     similar, checked = [], False
     if request.method == "POST" and form.is_valid():

@@ -132,6 +132,15 @@ def chat_closed(page, env):
     assert page.locator("main a[href='/letters/write/']").count() == 1
 
 
+def chat_full(page, env):
+    """The queue is full: a letter instead, or wait here to be told when there is room."""
+    from django.test import override_settings
+
+    with override_settings(CHAT_QUEUE_LIMIT=0):
+        path("/chat/")(page, env)
+    assert page.locator("main #chat-room[role='status']").count() == 1
+
+
 def _join_chat(page) -> None:
     page.goto("/chat/")
     page.fill("#id_first_message", "Hej, jeg har det skidt.")
@@ -397,6 +406,7 @@ VISITS = [
     Visit("letters-topic-edit", "staff", path("/staff/letters/topics/{topic_pk}/")),
     Visit("chat-start", "anonymous", path("/chat/")),
     Visit("chat-closed", "anonymous", chat_closed, "chat:start"),
+    Visit("chat-full", "anonymous", chat_full, "chat:start"),
     Visit("chat-waiting", "anonymous", chat_waiting, "chat:conversation"),
     Visit("chat-left", "anonymous", chat_left, "chat:leave"),
     Visit("chat-survey", "anonymous", chat_survey, "chat:survey"),
@@ -414,6 +424,8 @@ NOT_PAGES = {
     "chat:availability",
     "chat:console_queue",
     "chat:end",
+    "chat:room",
+    "chat:to_letter",
     "chat:notes",
     "chat:take_over",
     "chat:status",

@@ -292,6 +292,18 @@
       if (after) { after.hidden = false; }
     }
   });
+  // "Write a letter instead": what is in the message box goes along, and is then let go here.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-carry-draft]")) { return; }
+    var chat = document.querySelector("[data-chat]");
+    var box = chat && chat.querySelector("textarea");
+    if (box && box.value.trim()) {
+      var carried = form.querySelector("input[name='text']");
+      carried.value = carried.value ? carried.value + "\n\n" + box.value : box.value;
+      window.sessionStorage.removeItem("helle.chat." + chat.getAttribute("data-chat") + ".draft");
+    }
+  });
   document.addEventListener("DOMContentLoaded", start);
   document.addEventListener("htmx:load", start);
 }());

@@ -43,6 +43,8 @@
           : event.surface === "chat" ? "/counselling/" : "/moderation/" + event.item + "/";
         announce(document.body.getAttribute("data-crisis-text"), where);
       }
+      if (event.type === "chat.debrief") { announce(document.body.getAttribute("data-debrief-text"), "/counselling/" + event.conversation + "/"); }
+      if (event.type === "chat.transferred") { announce(document.body.getAttribute("data-transferred-text"), "/counselling/"); }
       if (event.type === "chat.high_risk") { announce(document.body.getAttribute("data-risk-text"), "/counselling/" + event.conversation + "/"); }
       if (event.type === "statement.new") { announce(document.body.getAttribute("data-statement-text"), "/account/decisions/"); }
       if (event.type === "forum.notification") { countNotification("notification-count"); }
