@@ -11,6 +11,8 @@ class ChatConfig(AppConfig):
         from django.urls import reverse
 
         from helle.chat import gdpr, policies, services
+        from helle.chat.demo import seed_chat
+        from helle.core import demo
         from helle.identity import gdpr as data_protection
         from helle.safety import reviewables
         from helle.safety.policy import Surface
@@ -31,3 +33,4 @@ class ChatConfig(AppConfig):
             )
         )
         data_protection.register(data_protection.DataSection("chat", gdpr.export, gdpr.erase))
+        demo.register(seed_chat)

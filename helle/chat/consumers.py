@@ -41,8 +41,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         self.participant = policies.participant(self.user, session.get(policies.VISITOR_KEY), conversation)
         if self.participant is None:
             return None
-        # Staff see what was written; the young person sees the other side's words masked.
-        self.sees_all = self.participant.role != policies.VISITOR
+        # Staff and hosts see what was written; the young see the others' words with contact details masked.
+        self.sees_all = self.participant.role in (policies.COUNSELLOR, policies.OBSERVER, policies.HOST)
+        self.is_group = conversation.kind == conversation.Kind.GROUP
         return conversation
 
     async def disconnect(self, code):
@@ -124,8 +125,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self._tell_others({"type": "chat.read", "seq": seq})
 
     async def _tell_others(self, news: dict):
-        """Typing and read marks: passed on, never stored; an observer's are never passed."""
-        if self.participant.role == policies.OBSERVER:
+        """Typing and read marks: passed on, never stored; an observer's are never passed, and a
+        group chat has none (fifty "is writing" and read marks per message would drown it)."""
+        if self.participant.role == policies.OBSERVER or self.is_group:
             return
         await self.channel_layer.group_send(
             self.group, {**news, "role": self.participant.role, "origin": self.channel_name}
@@ -150,6 +152,18 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         self.conversation = found
         await self._send({"type": "state", "state": news["state"]})
+
+    async def chat_recheck(self, news: dict):
+        """Someone left or was removed, or the room changed: whoever is no longer in it is let go."""
+        found = await database_sync_to_async(self._conversation_for_user)()
+        if found is None:
+            await self.close(code=NOT_FOUND)
+
+    async def chat_room(self, news: dict):
+        """The host paused the room or changed slow mode."""
+        await self._send(
+            {"type": "room", "paused": news["paused"], "slow_mode_seconds": news["slow_mode_seconds"]}
+        )
 
     async def chat_note(self, news: dict):
         """Staff notes changed (a note, a whisper, a transfer): staff pages draw them again."""
@@ -182,8 +196,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 return
 
     async def _send_stored(self, event: dict):
-        by = policies.VISITOR if event["from_visitor"] else policies.COUNSELLOR
-        mine = by == self.participant.role and (by == policies.VISITOR or event["sender"] == self.user.pk)
+        by = event["role"]
+        if by == policies.VISITOR:  # maybe anonymous: known by the part, not by an account
+            mine = self.participant.role == policies.VISITOR
+        else:
+            mine = event["sender"] is not None and event["sender"] == self.participant.member_id
         if event["held"] and not (mine or self.sees_all):
             frame = {"type": "message", "seq": event["seq"], "from": by, "held": True, "at": event["at"]}
         else:
@@ -201,6 +218,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
             }
             if self.sees_all and event.get("crisis"):
                 frame["crisis"] = True
+            if self.is_group:
+                frame["author"] = event["author"]
         await self._send(frame)
         self.last_sent = event["seq"]
 

@@ -116,3 +116,46 @@ class TransferForm(forms.Form):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = colleagues
+
+
+def _when(label):
+    return forms.DateTimeField(
+        label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class RoomForm(forms.Form):
+    """Plan a group chat (staff who plan them). The host must be trained to host."""
+
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(
+        label=_("What it is about"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+    host = forms.ModelChoiceField(label=_("Host"), queryset=None)
+    opens_at = _when(_("Opens"))
+    closes_at = _when(_("Closes"))
+    sign_up_required = forms.BooleanField(
+        label=_("By sign-up"),
+        required=False,
+        help_text=_("Only those who signed up before it opens can join."),
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age group"), choices=[("", _("Every age")), *AgeBand.choices], required=False
+    )
+
+    def __init__(self, *args, hosts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = hosts
+
+
+class LeadRoomForm(forms.Form):
+    paused = forms.BooleanField(
+        label=_("Pause the group chat"), required=False, help_text=_("Only you can write while it is paused.")
+    )
+    slow_mode_seconds = forms.IntegerField(
+        label=_("Slow mode (seconds between two messages from one person)"), min_value=0, max_value=300
+    )
+
+
+class MuteForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60, initial=10)

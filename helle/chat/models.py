@@ -30,6 +30,10 @@ class Topic(models.TextChoices):
 
 
 class Conversation(models.Model):
+    class Kind(models.TextChoices):
+        COUNSELLING = "counselling", _("1:1 counselling")
+        GROUP = "group", _("Group chat")
+
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for a counsellor")
         ACTIVE = "active", _("Talking")
@@ -46,6 +50,7 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING, db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COUNSELLING)
     # The pre-chat form, all optional: what a counsellor sees before taking the chat.
     age_band = models.CharField(max_length=8, blank=True)
     topic = models.CharField(max_length=80, blank=True)
@@ -72,6 +77,8 @@ class Conversation(models.Model):
         permissions = [
             ("observe", "Can follow any chat conversation (supervisors)"),
             ("counsel", "Can take chats from the queue (counsellors)"),
+            ("host_room", "Can host group chats (trained peer advisers and counsellors)"),
+            ("manage_rooms", "Can plan group chats and choose their hosts"),
         ]
 
     def __str__(self) -> str:
@@ -85,6 +92,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_visitor = models.BooleanField(default=False)  # written by the young person (maybe anonymous)
+    # The writer's part when it was written: visitor or counsellor (1:1), host or member (group).
+    sender_role = models.CharField(max_length=10, blank=True)
     client_msg_id = models.CharField(max_length=64)
     body = models.TextField()  # as written; the writer and staff see this
     shown_body = models.TextField(blank=True)  # with contact details masked, for the other side ("" = body)
@@ -146,3 +155,47 @@ class StaffNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on conversation {self.conversation_id}"
+
+
+class Room(models.Model):
+    """A group chat on a theme ("Tuesday group about loneliness"): open in a time window, led by a
+    host, open to all or by sign-up, maybe for one age group. Its messages are the messages of
+    its conversation, over the same socket and protocol as a 1:1 chat."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, primary_key=True, related_name="room"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("what it is about"), blank=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="hosted_rooms",
+        verbose_name=_("host"),
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    sign_up_required = models.BooleanField(_("by sign-up"), default=False)
+    age_band = models.CharField(_("age group"), max_length=8, blank=True)  # "" = every age
+    slow_mode_seconds = models.PositiveSmallIntegerField(default=0)  # between two messages of one member
+    paused = models.BooleanField(default=False)  # only the host writes
+
+    class Meta:
+        ordering = ["opens_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoomMember(models.Model):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField(default=clock.now)
+    muted_until = models.DateTimeField(null=True, blank=True)
+    removed = models.BooleanField(default=False)  # by the host; cannot join again
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "member"], name="one_membership_per_room")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in {self.room_id}"

@@ -11,6 +11,7 @@ from django.utils.crypto import constant_time_compare
 from helle.chat.models import Conversation
 
 VISITOR, COUNSELLOR, OBSERVER = "visitor", "counsellor", "observer"
+HOST, MEMBER = "host", "member"  # in a group chat
 VISITOR_KEY = "chat_visitor"  # the session's key for the young person (set by the chat pages)
 
 
@@ -39,10 +40,26 @@ def _is_visitor(member, visitor_key: str | None, conversation: Conversation) -> 
 def participant(user, visitor_key: str | None, conversation: Conversation) -> Participant | None:
     """How `user` (with the chat key of their session) takes part, or None: not at all."""
     member = user if _signed_in(user) else None
+    if conversation.kind == Conversation.Kind.GROUP:
+        return _in_room(member, conversation)
     if _is_visitor(member, visitor_key, conversation):
         return Participant(member, VISITOR)
     if member is not None and member.pk == conversation.counsellor_id:
         return Participant(member, COUNSELLOR)
+    if can_observe(member, conversation):
+        return Participant(member, OBSERVER)
+    return None
+
+
+def _in_room(member, conversation: Conversation) -> Participant | None:
+    """A group chat: its host, its members (not removed), and supervisors following silently."""
+    if member is None:
+        return None
+    room = conversation.room
+    if member.pk == room.host_id:
+        return Participant(member, HOST)
+    if room.members.filter(member=member, removed=False).exists():
+        return Participant(member, MEMBER)
     if can_observe(member, conversation):
         return Participant(member, OBSERVER)
     return None
@@ -59,15 +76,17 @@ def can_observe(user, conversation: Conversation | None = None) -> bool:
 
 
 def can_write(who: Participant | None, conversation: Conversation) -> bool:
+    """May write at all; a group chat's own rules (open hours, pause, mute, slow mode) come on top
+    and are explained by the service when it refuses."""
     return (
         who is not None
-        and who.role in (VISITOR, COUNSELLOR)
+        and who.role in (VISITOR, COUNSELLOR, HOST, MEMBER)
         and conversation.state != Conversation.State.ENDED
     )
 
 
 def can_end(who: Participant | None, conversation: Conversation) -> bool:
-    return can_write(who, conversation)
+    return who is not None and who.role in (VISITOR, COUNSELLOR) and can_write(who, conversation)
 
 
 def can_leave_queue(who: Participant | None, conversation: Conversation) -> bool:
@@ -115,3 +134,36 @@ def may_read_message(user, message) -> bool:
     """Who may see a chat message in the review queue: its chat's counsellor and supervisors."""
     who = participant(user, None, message.conversation)
     return who is not None and who.role in (COUNSELLOR, OBSERVER)
+
+
+# --- Group chats ------------------------------------------------------------------------------------
+
+
+def can_host_rooms(user) -> bool:
+    return _signed_in(user) and user.has_perm("chat.host_room")
+
+
+def can_manage_rooms(user) -> bool:
+    return _signed_in(user) and user.has_perm("chat.manage_rooms")
+
+
+def can_see_room(user, room) -> bool:
+    """Every group chat is listed for everyone (logged in or not) in its age group; staff see all."""
+    if can_manage_rooms(user) or (_signed_in(user) and user.pk == room.host_id):
+        return True
+    age_band = getattr(user, "age_band", "") if _signed_in(user) else ""
+    return not room.age_band or not age_band or age_band == room.age_band
+
+
+def can_join_room(user, room) -> bool:
+    """A member of the room's age group joins (or signs up) until it closes, unless removed."""
+    if not _signed_in(user) or room.conversation.state == Conversation.State.ENDED:
+        return False
+    if room.age_band and user.age_band != room.age_band:
+        return False
+    return not room.members.filter(member=user, removed=True).exists()
+
+
+def can_lead_room(who: Participant | None) -> bool:
+    """Mute, remove, slow mode and pause: the host, and supervisors."""
+    return who is not None and who.role in (HOST, OBSERVER)

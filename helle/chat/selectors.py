@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, Sum
 
-from helle.chat.models import Conversation, CounsellorStatus, Message, StaffNote
+from helle.chat import policies
+from helle.chat.models import Conversation, CounsellorStatus, Message, Room, RoomMember, StaffNote
 from helle.core import clock
 
 BACKLOG_LIMIT = 500  # messages sent in one go on (re)connecting; a client asks again for more
@@ -17,7 +18,7 @@ def conversation_by_pk(pk: int) -> Conversation | None:
 
 def messages_after(conversation_id: int, after: int, *, until: int | None = None, limit: int = BACKLOG_LIMIT):
     """Messages with a sequence number above `after` (and at most `until`), oldest first."""
-    found = Message.objects.filter(conversation_id=conversation_id, seq__gt=after)
+    found = Message.objects.filter(conversation_id=conversation_id, seq__gt=after).select_related("sender")
     if until is not None:
         found = found.filter(seq__lte=until)
     return list(found.order_by("seq")[:limit])
@@ -200,3 +201,43 @@ def on_a_long_shift(status: CounsellorStatus) -> bool:
     """On duty (available or busy) for longer than settings.CHAT_LONG_SHIFT_HOURS without a break."""
     on_duty = status.availability != CounsellorStatus.Availability.PAUSE
     return on_duty and clock.now() - status.since > timedelta(hours=settings.CHAT_LONG_SHIFT_HOURS)
+
+
+# --- Group chats -----------------------------------------------------------------------------------
+
+
+def room_by_pk(pk: int) -> Room | None:
+    return Room.objects.select_related("conversation", "host").filter(pk=pk).first()
+
+
+def rooms_for(user) -> list[Room]:
+    """Group chats open now or coming, that this reader may see, soonest first."""
+    now = clock.now()
+    found = Room.objects.select_related("host", "conversation").filter(closes_at__gt=now)
+    return [room for room in found.order_by("opens_at") if policies.can_see_room(user, room)]
+
+
+def all_rooms() -> list[Room]:
+    return list(Room.objects.select_related("host").order_by("-opens_at"))
+
+
+def room_members(room: Room) -> list[RoomMember]:
+    return list(room.members.filter(removed=False).select_related("member").order_by("joined_at"))
+
+
+def membership(room: Room, member) -> RoomMember | None:
+    if not getattr(member, "is_authenticated", False):
+        return None
+    return room.members.filter(member=member).first()
+
+
+def hosts():
+    """Who may host a group chat: those whose role (and, later, certification) allows it."""
+    host_room = Permission.objects.get(content_type__app_label="chat", codename="host_room")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions=host_room) | Q(user_permissions=host_room))
+        .distinct()
+        .order_by("nickname")
+    )

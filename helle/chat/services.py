@@ -2,6 +2,7 @@
 one transaction; the news of it goes out only after commit, so nobody hears of a message that
 a crash could still take back."""
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,14 +12,16 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helle.chat import policies, selectors
-from helle.chat.models import Conversation, CounsellorStatus, Message, StaffNote, Topic
+from helle.chat.models import Conversation, CounsellorStatus, Message, Room, RoomMember, StaffNote, Topic
 from helle.core import clock
 from helle.core.events import send_to_member_on_commit
-from helle.core.services import Refused
+from helle.core.services import Refused, record_audit
 from helle.core.text import has_control_characters
+from helle.identity.models import AgeBand
 from helle.safety import services as safety_services
 from helle.safety.pipeline import assess
 from helle.safety.policy import Action, Surface
@@ -88,6 +91,8 @@ def post_message(
     if existing is not None:
         return existing, False
     _check(body, client_msg_id)
+    if conversation.kind == Conversation.Kind.GROUP:
+        _check_room_rules(sender, conversation.room)
     assessment = assess(body, surface=Surface.CHAT, author=sender.member)
     if assessment.action is Action.REFUSE:
         raise Refused({"body": assessment.refusal_messages()})
@@ -103,6 +108,7 @@ def post_message(
                 seq=seq,
                 sender=sender.member,
                 from_visitor=sender.role == policies.VISITOR,
+                sender_role=sender.role,
                 client_msg_id=client_msg_id,
                 body=body,
                 shown_body=assessment.masked_text() if assessment.decision.masked else "",
@@ -134,6 +140,9 @@ def event_for(message: Message) -> dict:
         "seq": message.seq,
         "sender": message.sender_id,
         "from_visitor": message.from_visitor,
+        "role": message.sender_role or (policies.VISITOR if message.from_visitor else policies.COUNSELLOR),
+        # In a group chat everybody sees who wrote (a nickname); a 1:1 chat's sockets leave it out.
+        "author": message.sender.nickname if message.sender_id else "",
         "body": message.body,
         "shown_body": message.shown_body,
         "held": message.held,
@@ -400,6 +409,10 @@ def delete_old_chats(*, now=None, batch: int = 500, progress=None) -> Housekeepi
     abandoned = Conversation.objects.filter(
         state=Conversation.State.WAITING, left_at__lt=now - timedelta(minutes=REJOIN_MINUTES)
     ).update(state=Conversation.State.ENDED, ended_at=now)
+    # Group chats past their window end; from then on their transcripts count down like any other.
+    Conversation.objects.filter(
+        kind=Conversation.Kind.GROUP, state=Conversation.State.ACTIVE, room__closes_at__lte=now
+    ).update(state=Conversation.State.ENDED, ended_at=now)
     expired = Conversation.objects.filter(
         ended_at__lt=now - timedelta(days=settings.CHAT_KEEP_DAYS), transcript_deleted=False
     )
@@ -415,3 +428,196 @@ def delete_old_chats(*, now=None, batch: int = 500, progress=None) -> Housekeepi
     notes, _kinds = StaffNote.objects.filter(created_at__lt=notes_before).delete()
     Conversation.objects.filter(ended_at__lt=notes_before).exclude(summary="").update(summary="")
     return Housekeeping(abandoned=abandoned, transcripts=len(ids), notes=notes)
+
+
+# --- Group chats -----------------------------------------------------------------------------------------
+
+MAX_SLOW_MODE = 300  # seconds
+MAX_MUTE_MINUTES = 24 * 60
+
+
+def _check_room_rules(sender: policies.Participant, room: Room) -> None:
+    """A group chat's own rules for writing, each refused with its reason (the words are kept)."""
+    now = clock.now()
+    if not room.opens_at <= now < room.closes_at:
+        raise Refused(
+            {"": [_("The group chat is not open now. It is open %(when)s.") % {"when": _window(room)}]}
+        )
+    if sender.role == policies.HOST:
+        return
+    if room.paused:
+        raise Refused({"": [_("The host has paused the group chat for a moment. Your words are kept.")]})
+    membership = room.members.filter(member=sender.member).first()
+    if membership is not None and membership.muted_until and membership.muted_until > now:
+        until = timezone.localtime(membership.muted_until).strftime("%H:%M")
+        raise Refused({"": [_("The host has paused your writing until %(time)s.") % {"time": until}]})
+    if room.slow_mode_seconds:
+        last = (
+            Message.objects.filter(conversation_id=room.pk, sender=sender.member)
+            .order_by("-seq")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        wait = room.slow_mode_seconds - (now - last).total_seconds() if last else 0
+        if wait > 0:
+            raise Refused(
+                {
+                    "": [
+                        _("Slow mode: you can write again in %(seconds)s seconds.")
+                        % {"seconds": math.ceil(wait)}
+                    ]
+                }
+            )
+
+
+def _window(room: Room) -> str:
+    opens, closes = timezone.localtime(room.opens_at), timezone.localtime(room.closes_at)
+    return f"{opens:%d.%m. %H:%M}–{closes:%H:%M}"
+
+
+def _check_room_fields(*, title: str, host, opens_at, closes_at, age_band: str) -> None:
+    errors = {}
+    if not title.strip():
+        errors["title"] = [_("Give the group chat a title.")]
+    if closes_at <= opens_at:
+        errors["closes_at"] = [_("A group chat must close after it opens.")]
+    if not policies.can_host_rooms(host):
+        errors["host"] = [_("Choose a host who is trained to host group chats.")]
+    if age_band and age_band not in AgeBand.values:
+        errors["age_band"] = [_("Choose an age group from the list.")]
+    if errors:
+        raise Refused(errors)
+
+
+def create_room(
+    *,
+    actor,
+    title: str,
+    host,
+    opens_at,
+    closes_at,
+    description: str = "",
+    sign_up_required: bool = False,
+    age_band: str = "",
+) -> Room:
+    _check_room_fields(title=title, host=host, opens_at=opens_at, closes_at=closes_at, age_band=age_band)
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            kind=Conversation.Kind.GROUP, state=Conversation.State.ACTIVE, alias=title[:40], counsellor=host
+        )
+        room = Room.objects.create(
+            conversation=conversation,
+            title=title.strip(),
+            description=description.strip(),
+            host=host,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            sign_up_required=sign_up_required,
+            age_band=age_band,
+        )
+        record_audit(actor=actor, action="chat.room_created", target=room, data={"host": host.pk})
+    return room
+
+
+def update_room(*, actor, room: Room, **fields) -> Room:
+    merged = {
+        key: fields.get(key, getattr(room, key))
+        for key in ("title", "host", "opens_at", "closes_at", "age_band")
+    }
+    _check_room_fields(**merged)
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(room, key, value)
+        room.save()
+        Conversation.objects.filter(pk=room.pk).update(counsellor=room.host, alias=room.title[:40])
+        record_audit(actor=actor, action="chat.room_changed", target=room, data={"fields": sorted(fields)})
+        _announce_on_commit(room.pk, {"type": "chat.recheck"})
+    return room
+
+
+def join_room(*, room: Room, member) -> RoomMember:
+    """Join (or, before it opens, sign up for) a group chat."""
+    if not policies.can_join_room(member, room):
+        raise Refused({"": [_("You cannot join this group chat.")]})
+    if (
+        room.sign_up_required
+        and clock.now() >= room.opens_at
+        and not room.members.filter(member=member).exists()
+    ):
+        raise Refused({"": [_("This group chat was by sign-up, and it has started.")]})
+    membership, _created = RoomMember.objects.get_or_create(room=room, member=member)
+    return membership
+
+
+def leave_room(*, room: Room, member) -> None:
+    RoomMember.objects.filter(room=room, member=member, removed=False).delete()
+    _announce_on_commit(room.pk, {"type": "chat.recheck"})
+
+
+def lead_room(
+    *, by: policies.Participant, room: Room, paused: bool | None = None, slow_mode_seconds: int | None = None
+) -> Room:
+    """The host pauses the room (only the host writes) or sets slow mode; everyone is told at once."""
+    if not policies.can_lead_room(by):
+        raise Refused({"": [_("Only the host can do that.")]})
+    if slow_mode_seconds is not None and not 0 <= slow_mode_seconds <= MAX_SLOW_MODE:
+        raise Refused(
+            {"slow_mode_seconds": [_("Slow mode is from 0 to %(max)s seconds.") % {"max": MAX_SLOW_MODE}]}
+        )
+    with transaction.atomic():
+        if paused is not None:
+            room.paused = paused
+        if slow_mode_seconds is not None:
+            room.slow_mode_seconds = slow_mode_seconds
+        room.save(update_fields=["paused", "slow_mode_seconds"])
+        record_audit(
+            actor=by.member,
+            action="chat.room_led",
+            target=room,
+            data={"paused": room.paused, "slow_mode_seconds": room.slow_mode_seconds},
+        )
+        _announce_on_commit(room.pk, room_event(room))
+    return room
+
+
+def room_event(room: Room) -> dict:
+    return {"type": "chat.room", "paused": room.paused, "slow_mode_seconds": room.slow_mode_seconds}
+
+
+def mute(*, by: policies.Participant, room: Room, member, minutes: int, reason: str = "") -> RoomMember:
+    if not policies.can_lead_room(by):
+        raise Refused({"": [_("Only the host can do that.")]})
+    if not 1 <= minutes <= MAX_MUTE_MINUTES:
+        raise Refused({"minutes": [_("Pause someone's writing for 1 minute to 24 hours.")]})
+    membership = RoomMember.objects.filter(room=room, member=member).first()
+    if membership is None:
+        raise Refused({"": [_("They are not in this group chat.")]})
+    with transaction.atomic():
+        membership.muted_until = clock.now() + timedelta(minutes=minutes)
+        membership.save(update_fields=["muted_until"])
+        record_audit(
+            actor=by.member,
+            action="chat.member_muted",
+            target=room,
+            reason=reason,
+            data={"member": member.pk, "minutes": minutes},
+        )
+    return membership
+
+
+def remove(*, by: policies.Participant, room: Room, member, reason: str = "") -> None:
+    """The host removes someone: they leave at once and cannot come back to this room."""
+    if not policies.can_lead_room(by):
+        raise Refused({"": [_("Only the host can do that.")]})
+    if member.pk == room.host_id:
+        raise Refused({"": [_("The host cannot be removed.")]})
+    with transaction.atomic():
+        RoomMember.objects.update_or_create(room=room, member=member, defaults={"removed": True})
+        record_audit(
+            actor=by.member,
+            action="chat.member_removed",
+            target=room,
+            reason=reason,
+            data={"member": member.pk},
+        )
+        _announce_on_commit(room.pk, {"type": "chat.recheck"})

@@ -51,6 +51,8 @@ def _page_of(view):
     @wraps(view)
     def wrapped(request, pk: int, *args, **kwargs):
         conversation, who = _taking_part(request, pk)
+        if conversation.kind == conversation.Kind.GROUP:
+            return redirect("chat:room", pk=conversation.pk)  # a group chat has its own page
         if who.role != policies.VISITOR and not request.user.is_verified():
             # Staff read chats only after two-factor log-in, as on every staff page.
             query = urlencode({"next": request.get_full_path()})
@@ -110,7 +112,7 @@ def _queue_full(request, form):
 
 
 @never_cache
-def room(request):
+def queue_room(request):
     """Is there room in the queue now? (htmx, asked every little while by the "queue full" page)"""
     return render(request, "chat/_room.html", {"full": selectors.queue_is_full()})
 
@@ -390,3 +392,152 @@ def take_over(request, conversation, who):
             messages.error(request, " ".join(str(r) for r in reasons))
         return redirect("chat:observe", pk=conversation.pk)
     return redirect("chat:console")
+
+
+# --- Group chats -------------------------------------------------------------------------------------------
+
+
+def rooms(request):
+    return render(
+        request, "chat/rooms.html", {"rooms": selectors.rooms_for(request.user), "now": clock.now()}
+    )
+
+
+def _room_or_404(request, pk: int):
+    room = selectors.room_by_pk(pk)
+    if room is None or not policies.can_see_room(request.user, room):
+        raise Http404
+    return room
+
+
+@never_cache
+def room(request, pk: int):
+    """A group chat: what it is about, joining or signing up, and (once in) the chat itself."""
+    found = _room_or_404(request, pk)
+    who = policies.participant(request.user, None, found.conversation)
+    leading = policies.can_lead_room(who)
+    return render(
+        request,
+        "chat/room.html",
+        {
+            "room": found,
+            "conversation": found.conversation,
+            "who": who,
+            "now": clock.now(),
+            "is_open": found.opens_at <= clock.now() < found.closes_at,
+            "membership": selectors.membership(found, request.user),
+            "may_join": who is None and policies.can_join_room(request.user, found),
+            "may_write": policies.can_write(who, found.conversation),
+            "leading": leading,
+            "members": selectors.room_members(found) if leading else [],
+            "lead_form": forms.LeadRoomForm(
+                initial={"paused": found.paused, "slow_mode_seconds": found.slow_mode_seconds}
+            ),
+            "mute_form": forms.MuteForm(),
+        },
+    )
+
+
+@require_POST
+def join_room(request, pk: int):
+    found = _room_or_404(request, pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('identity:login')}?{urlencode({'next': reverse('chat:room', args=[pk])})}")
+    try:
+        services.join_room(room=found, member=request.user)
+    except Refused as refused:
+        for reasons in refused.errors.values():
+            messages.error(request, " ".join(str(r) for r in reasons))
+    return redirect("chat:room", pk=pk)
+
+
+@require_POST
+def leave_room(request, pk: int):
+    found = _room_or_404(request, pk)
+    if request.user.is_authenticated:
+        services.leave_room(room=found, member=request.user)
+    return redirect("chat:rooms")
+
+
+def _leader(request, pk: int):
+    found = _room_or_404(request, pk)
+    who = policies.participant(request.user, None, found.conversation)
+    if not policies.can_lead_room(who):
+        raise Http404
+    return found, who
+
+
+@require_POST
+def lead_room(request, pk: int):
+    found, who = _leader(request, pk)
+    form = forms.LeadRoomForm(request.POST)
+    if form.is_valid():
+        services.lead_room(by=who, room=found, **form.cleaned_data)
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("chat:room", pk=pk)
+
+
+@require_POST
+def mute_member(request, pk: int, member_pk: int):
+    found, who = _leader(request, pk)
+    membership = next((m for m in selectors.room_members(found) if m.member_id == member_pk), None)
+    form = forms.MuteForm(request.POST)
+    if membership is None:
+        raise Http404
+    if form.is_valid():
+        services.mute(by=who, room=found, member=membership.member, minutes=form.cleaned_data["minutes"])
+        messages.success(request, _("%(name)s cannot write for now.") % {"name": membership.member.nickname})
+    return redirect("chat:room", pk=pk)
+
+
+@require_POST
+def remove_member(request, pk: int, member_pk: int):
+    found, who = _leader(request, pk)
+    membership = next((m for m in selectors.room_members(found) if m.member_id == member_pk), None)
+    if membership is None:
+        raise Http404
+    try:
+        services.remove(by=who, room=found, member=membership.member)
+    except Refused as refused:
+        for reasons in refused.errors.values():
+            messages.error(request, " ".join(str(r) for r in reasons))
+    else:
+        messages.success(
+            request, _("%(name)s has left the group chat.") % {"name": membership.member.nickname}
+        )
+    return redirect("chat:room", pk=pk)
+
+
+@never_cache
+@staff_page("chat.manage_rooms")
+def staff_rooms(request):
+    return render(request, "chat/staff_rooms.html", {"rooms": selectors.all_rooms(), "now": clock.now()})
+
+
+@never_cache
+@staff_page("chat.manage_rooms")
+def staff_room(request, pk: int | None = None):
+    found = selectors.room_by_pk(pk) if pk else None
+    if pk and found is None:
+        raise Http404
+    initial = (
+        {field: getattr(found, field) for field in forms.RoomForm.base_fields if hasattr(found, field)}
+        if found
+        else {}
+    )
+    form = forms.RoomForm(posted(request), initial=initial, hosts=selectors.hosts())
+    if request.method == "POST" and form.is_valid():
+        try:
+            if found:
+                services.update_room(actor=request.user, room=found, **form.cleaned_data)
+            else:
+                found = services.create_room(actor=request.user, **form.cleaned_data)
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("chat:staff_rooms")
+    return render(
+        request, "chat/staff_room.html", {"form": form, "room": found}, status=400 if form.errors else 200
+    )

@@ -25,8 +25,8 @@ _LETTERS_SUPERVISION = [
     "letters.change_topic",
 ]
 ROLE_PERMISSIONS = {
-    Role.PEER_ADVISER: ["safety.moderate_as_peer", "letters.answer_as_peer"],
-    Role.COUNSELLOR: ["safety.moderate", "letters.answer", "chat.counsel"],
+    Role.PEER_ADVISER: ["safety.moderate_as_peer", "letters.answer_as_peer", "chat.host_room"],
+    Role.COUNSELLOR: ["safety.moderate", "letters.answer", "chat.counsel", "chat.host_room"],
     Role.SUPERVISOR: [
         *_MODERATION,
         *_SAFETY_SETTINGS,
@@ -34,6 +34,8 @@ ROLE_PERMISSIONS = {
         *_LETTERS_SUPERVISION,
         "chat.observe",
         "chat.counsel",
+        "chat.host_room",
+        "chat.manage_rooms",
     ],
     Role.EDITOR: ["letters.publish"],
     Role.RESEARCHER: ["letters.view_statistics"],
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS = {
         "forum.manage_forum",
         "letters.view_statistics",
         "letters.change_topic",
+        "chat.manage_rooms",
         *_MODERATION,
         *_SAFETY_SETTINGS,
     ],

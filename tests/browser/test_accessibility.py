@@ -23,6 +23,7 @@ from django.urls.exceptions import Resolver404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import add_totp_device
+from helle.chat import policies as chat_policies
 from helle.chat import services as chat_services
 from helle.core import clock
 from helle.core import services as core_services
@@ -139,6 +140,13 @@ def chat_full(page, env):
     with override_settings(CHAT_QUEUE_LIMIT=0):
         path("/chat/")(page, env)
     assert page.locator("main #chat-room[role='status']").count() == 1
+
+
+def new_room_with_mistakes(page, env):
+    path("/staff/rooms/new/")(page, env)
+    with page.expect_navigation():
+        page.locator("main form button[type='submit']").click()
+    assert page.locator("main [aria-invalid='true']").count() >= 3  # title, opens, closes
 
 
 def _join_chat(page) -> None:
@@ -415,6 +423,13 @@ VISITS = [
     Visit("chat-overview", "supervisor", path("/counselling/all/")),
     Visit("chat-observe", "supervisor", path("/counselling/{observed_chat_pk}/")),
     Visit("chat-transfer", "supervisor", path("/counselling/{supervisor_chat_pk}/transfer/")),
+    Visit("rooms", "anonymous", path("/rooms/")),
+    Visit("room-anonymous", "anonymous", path("/rooms/{room_pk}/")),
+    Visit("room-member", "member", path("/rooms/{room_pk}/")),
+    Visit("room-host", "peer", path("/rooms/{room_pk}/")),
+    Visit("staff-rooms", "supervisor", path("/staff/rooms/")),
+    Visit("staff-room-new-with-mistakes", "supervisor", new_room_with_mistakes, "chat:staff_room_new"),
+    Visit("staff-room", "supervisor", path("/staff/rooms/{room_pk}/")),
 ]
 
 
@@ -424,7 +439,12 @@ NOT_PAGES = {
     "chat:availability",
     "chat:console_queue",
     "chat:end",
-    "chat:room",
+    "chat:join_room",
+    "chat:lead_room",
+    "chat:leave_room",
+    "chat:mute_member",
+    "chat:remove_member",
+    "chat:queue_room",
     "chat:to_letter",
     "chat:notes",
     "chat:take_over",
@@ -688,7 +708,7 @@ def make_letters(*, member, helper, troll, counsellor, supervisor, editor) -> Si
     )
 
 
-def make_chats(*, supervisor, counsellor) -> SimpleNamespace:
+def make_chats(*, supervisor, counsellor, peer, member) -> SimpleNamespace:
     """A crisis waiting in the queue, a chat with the supervisor and one with a counsellor."""
     chat_services.join_queue(
         visitor_key="a11y-krise", first_message="Jeg vil ikke leve mere. Jeg tager mit eget liv i aften."
@@ -698,7 +718,25 @@ def make_chats(*, supervisor, counsellor) -> SimpleNamespace:
     chat_services.take(counsellor=supervisor, conversation=with_supervisor)
     chat_services.take(counsellor=counsellor, conversation=with_counsellor)
     chat_services.set_availability(counsellor=supervisor, availability="available", capacity=3)
-    return SimpleNamespace(supervisor_chat_pk=with_supervisor.pk, observed_chat_pk=with_counsellor.pk)
+    now = clock.now()
+    room = chat_services.create_room(
+        actor=supervisor,
+        title="Ensomhed",
+        description="Vi snakker om at føle sig alene.",
+        host=peer,
+        opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(hours=2),
+    )
+    chat_services.join_room(room=room, member=member)
+    chat_services.post_message(
+        sender=chat_policies.Participant(member, chat_policies.MEMBER),
+        conversation=room.conversation,
+        client_msg_id="a11y",
+        body="Hej alle",
+    )
+    return SimpleNamespace(
+        supervisor_chat_pk=with_supervisor.pk, observed_chat_pk=with_counsellor.pk, room_pk=room.pk
+    )
 
 
 @pytest.fixture
@@ -747,7 +785,7 @@ def env(make_member, live_server, fill_signup) -> SimpleNamespace:
             supervisor=supervisor,
             editor=editor,
         )
-        chats = make_chats(supervisor=supervisor, counsellor=counsellor)
+        chats = make_chats(supervisor=supervisor, counsellor=counsellor, peer=peer, member=member)
         connection.close()
         return item, given, appeal, word, forum, letters, chats
 

@@ -28,6 +28,7 @@ PUBLIC = [
     "letters:index",
     "letters:archive",
     "chat:start",  # the pre-chat form, or the closed page
+    "chat:rooms",
 ]
 GUESTS_ONLY = ["identity:signup", "identity:login", "identity:recovery_reset"]
 MEMBER_PAGES = [
@@ -61,6 +62,8 @@ ROLE_PAGES = {
     "letters:topics": {Role.SUPERVISOR, Role.ADMIN},
     "chat:console": {Role.COUNSELLOR, Role.SUPERVISOR},
     "chat:overview": {Role.SUPERVISOR},
+    "chat:staff_rooms": {Role.SUPERVISOR, Role.ADMIN},
+    "chat:staff_room_new": {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

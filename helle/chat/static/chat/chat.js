@@ -134,6 +134,7 @@
     else if (frame.type === "read") { this.markRead(frame.seq); }
     else if (frame.type === "state") { this.onState(frame.state); }
     else if (frame.type === "note") { this.refreshNotes(); }
+    else if (frame.type === "room") { this.showRoom(frame); }
   };
 
   Chat.prototype.onReady = function () {
@@ -156,8 +157,9 @@
     item.className = "chat-message chat-message--" + (frame.mine ? "mine" : frame.from);
     item.setAttribute("data-seq", String(frame.seq));
     var who = document.createElement("span");
-    who.className = "chat-message__who visually-hidden";
-    who.textContent = frame.mine ? this.text("you") : this.text(frame.from);
+    // In a group chat the writer's nickname shows; in a 1:1 chat, only for screen readers.
+    who.className = frame.author ? "chat-message__who" : "chat-message__who visually-hidden";
+    who.textContent = frame.mine ? this.text("you") : (frame.author || this.text(frame.from));
     var body = document.createElement("p");
     body.className = "chat-message__body";
     if (frame.held && frame.body === undefined) {
@@ -259,6 +261,16 @@
   Chat.prototype.refreshNotes = function () {
     var notes = document.querySelector("[data-chat-notes='" + this.id + "']");
     if (notes && window.htmx) { window.htmx.trigger(notes, "chat-note"); }
+  };
+
+  // A group chat's host paused it or set slow mode: say so above the message box.
+  Chat.prototype.showRoom = function (frame) {
+    var line = this.root.querySelector("[data-room-state]");
+    if (!line) { return; }
+    var parts = [];
+    if (frame.paused) { parts.push(this.text("paused")); }
+    if (frame.slow_mode_seconds) { parts.push(this.text("slow").replace("{seconds}", frame.slow_mode_seconds)); }
+    line.textContent = parts.join(" ");
   };
 
   Chat.prototype.onState = function (state) {
