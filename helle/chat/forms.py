@@ -33,7 +33,32 @@ def _optional_choice(choices, label, help_text=""):
 
 
 class PreChatForm(forms.Form):
-    """Everything here may be left out: the counsellor reads it before saying hello."""
+    """Everything here may be left out: the counsellor reads it before saying hello. A member who
+    has chatted before may ask for the same counsellor and let them read the earlier notes."""
+
+    def __init__(self, *args, earlier=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earlier = {str(c.pk): c for c in earlier}
+        if self.earlier:
+            self.fields["wanted_counsellor"] = forms.ChoiceField(
+                label=_("Talk to the same counsellor as before?"),
+                choices=[
+                    ("", _("Whoever is free first")),
+                    *((k, c.nickname) for k, c in self.earlier.items()),
+                ],
+                required=False,
+                help_text=_(
+                    "If they are on duty, you wait for them – at most 10 minutes, then whoever is free."
+                ),
+            )
+            self.fields["share_history"] = forms.BooleanField(
+                label=_("The counsellor may read the notes from my earlier chats"),
+                required=False,
+                help_text=_("Then you don't have to tell everything again. You can say no."),
+            )
+
+    def clean_wanted_counsellor(self):
+        return self.earlier.get(self.cleaned_data.get("wanted_counsellor") or "")
 
     age_band = forms.ChoiceField(
         label=_("How old are you?"), choices=[("", _("I'd rather not say")), *AgeBand.choices], required=False
@@ -73,6 +98,16 @@ class RecordForm(forms.Form):
     )
     topic_codes = forms.MultipleChoiceField(
         label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    handover = forms.CharField(
+        label=_("Words to take along"),
+        help_text=_(
+            "When you hand the young person over to another service: a few lines they see after the chat "
+            "and can save, to show there. Only with their consent, and no names."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_SUMMARY,
     )
     summary = forms.CharField(
         label=_("Summary"),
@@ -159,3 +194,19 @@ class LeadRoomForm(forms.Form):
 
 class MuteForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60, initial=10)
+
+
+class ReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_BODY)
+    shared = forms.BooleanField(label=_("Share with every counsellor"), required=False)
+
+    def __init__(self, *args, may_share: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_share:
+            del self.fields["shared"]
+
+
+class OfferTimeForm(forms.Form):
+    starts_at = _when(_("Starts"))
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=15, max_value=120, initial=45)

@@ -69,6 +69,14 @@ class Conversation(models.Model):
     helped = models.PositiveSmallIntegerField(null=True, blank=True)
     feedback = models.TextField(blank=True)
     transcript_deleted = models.BooleanField(default=False)  # the retention period ran out
+    # Continuity: a member asks for the counsellor of an earlier chat (or booked a time with them),
+    # and may let the counsellor read the notes and summaries of their earlier chats.
+    wanted_counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    share_history = models.BooleanField(default=False)
+    # Handing over to another service: words for the young person to take along (they see them).
+    handover = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -199,3 +207,39 @@ class RoomMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} in {self.room_id}"
+
+
+class SavedReply(models.Model):
+    """A counsellor's ready words for what comes up again and again ("Hej, jeg hedder ..."). Own,
+    or shared with every counsellor (supervisors share them)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )  # None: shared
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"), max_length=2000)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Booking(models.Model):
+    """A time a counsellor offers for a chat, and the member who booked it. At that time the
+    member's chat goes straight to that counsellor."""
+
+    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    booked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.counsellor_id} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -167,3 +167,26 @@ def can_join_room(user, room) -> bool:
 def can_lead_room(who: Participant | None) -> bool:
     """Mute, remove, slow mode and pause: the host, and supervisors."""
     return who is not None and who.role in (HOST, OBSERVER)
+
+
+# --- Saved replies and bookings ----------------------------------------------------------------------
+
+
+def can_share_replies(user) -> bool:
+    """Supervisors keep the shared saved replies."""
+    return can_observe(user)
+
+
+def can_edit_reply(user, reply) -> bool:
+    if reply.owner_id is None:
+        return can_share_replies(user)
+    return _signed_in(user) and reply.owner_id == user.pk
+
+
+def can_book(user) -> bool:
+    """A logged-in member books a time with a counsellor (the booking needs an account to keep)."""
+    return _signed_in(user)
+
+
+def can_offer_times(user) -> bool:
+    return can_counsel(user)

@@ -6,7 +6,16 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, Sum
 
 from helle.chat import policies
-from helle.chat.models import Conversation, CounsellorStatus, Message, Room, RoomMember, StaffNote
+from helle.chat.models import (
+    Booking,
+    Conversation,
+    CounsellorStatus,
+    Message,
+    Room,
+    RoomMember,
+    SavedReply,
+    StaffNote,
+)
 from helle.core import clock
 
 BACKLOG_LIMIT = 500  # messages sent in one go on (re)connecting; a client asks again for more
@@ -240,4 +249,98 @@ def hosts():
         .filter(Q(groups__permissions=host_room) | Q(user_permissions=host_room))
         .distinct()
         .order_by("nickname")
+    )
+
+
+# --- Continuity, saved replies and bookings ------------------------------------------------------------
+
+WANTED_WAIT_MINUTES = 10  # after this, anyone may take a chat that asked for one counsellor
+
+
+def queue_for(counsellor) -> list[Conversation]:
+    """The queue as one counsellor takes from it: a crisis first, then those who asked for this
+    counsellor (or booked them), then the rest in order. A chat that asked for someone else waits
+    for them while they are on duty, but never longer than WANTED_WAIT_MINUTES."""
+    now = clock.now()
+    on_duty = set(
+        CounsellorStatus.objects.exclude(availability=CounsellorStatus.Availability.PAUSE).values_list(
+            "counsellor_id", flat=True
+        )
+    )
+
+    def may_take(conversation: Conversation) -> bool:
+        wanted = conversation.wanted_counsellor_id
+        if wanted is None or wanted == counsellor.pk or wanted not in on_duty:
+            return True
+        return now - conversation.created_at >= timedelta(minutes=WANTED_WAIT_MINUTES)
+
+    takeable = [c for c in queue() if may_take(c)]
+    return sorted(takeable, key=lambda c: (not c.crisis, c.wanted_counsellor_id != counsellor.pk))
+
+
+def earlier_counsellors(member) -> list:
+    """The counsellors of a member's earlier chats, most recent first (to ask for one again)."""
+    if not getattr(member, "is_authenticated", False):
+        return []
+    seen, found = set(), []
+    earlier = (
+        Conversation.objects.filter(
+            visitor=member, kind=Conversation.Kind.COUNSELLING, counsellor__isnull=False
+        )
+        .select_related("counsellor")
+        .order_by("-created_at")
+    )
+    for conversation in earlier:
+        if conversation.counsellor_id not in seen and conversation.counsellor.is_active:
+            seen.add(conversation.counsellor_id)
+            found.append(conversation.counsellor)
+    return found
+
+
+def shared_history(conversation: Conversation) -> list[Conversation]:
+    """The member's earlier chats whose summaries and notes they let this chat's counsellor read."""
+    if not conversation.share_history or conversation.visitor_id is None:
+        return []
+    return list(
+        Conversation.objects.filter(visitor_id=conversation.visitor_id, state=Conversation.State.ENDED)
+        .exclude(pk=conversation.pk)
+        .select_related("counsellor")
+        .prefetch_related("staff_notes")
+        .order_by("-created_at")[:5]
+    )
+
+
+def replies_for(user) -> list[SavedReply]:
+    return list(SavedReply.objects.filter(Q(owner=user) | Q(owner=None)).order_by("owner_id", "title"))
+
+
+def reply_by_pk(pk: int) -> SavedReply | None:
+    return SavedReply.objects.filter(pk=pk).first()
+
+
+def free_times(*, days: int = 14) -> list[Booking]:
+    now = clock.now()
+    return list(
+        Booking.objects.filter(member=None, starts_at__gt=now, starts_at__lt=now + timedelta(days=days))
+        .select_related("counsellor")
+        .order_by("starts_at")
+    )
+
+
+def booking_of(member) -> Booking | None:
+    """The member's booked time that has not ended yet."""
+    if not getattr(member, "is_authenticated", False):
+        return None
+    return Booking.objects.filter(member=member, ends_at__gt=clock.now()).select_related("counsellor").first()
+
+
+def booking_by_pk(pk: int) -> Booking | None:
+    return Booking.objects.filter(pk=pk).select_related("counsellor").first()
+
+
+def times_of(counsellor) -> list[Booking]:
+    return list(
+        Booking.objects.filter(counsellor=counsellor, ends_at__gt=clock.now())
+        .select_related("member")
+        .order_by("starts_at")
     )

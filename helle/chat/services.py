@@ -16,7 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helle.chat import policies, selectors
-from helle.chat.models import Conversation, CounsellorStatus, Message, Room, RoomMember, StaffNote, Topic
+from helle.chat.models import (
+    Booking,
+    Conversation,
+    CounsellorStatus,
+    Message,
+    Room,
+    RoomMember,
+    SavedReply,
+    StaffNote,
+    Topic,
+)
 from helle.core import clock
 from helle.core.events import send_to_member_on_commit
 from helle.core.services import Refused, record_audit
@@ -183,6 +193,9 @@ def join_queue(
     age_band: str = "",
     topic: str = "",
     mood: int | None = None,
+    wanted_counsellor=None,
+    share_history: bool = False,
+    booked: bool = False,
 ) -> Conversation:
     """Wait for a counsellor. A visitor already waiting (or who left less than REJOIN_MINUTES
     ago) gets their place back instead of a new one. A first message the pipeline reads as a
@@ -199,7 +212,7 @@ def join_queue(
             Conversation.objects.filter(pk=waiting.pk).update(left_at=None)
             waiting.left_at = None
         return waiting
-    if selectors.queue_is_full():
+    if selectors.queue_is_full() and not booked:  # a booked time is kept, however full the queue
         raise QueueFull({"": [_("The queue is full right now.")]})
     if first_message.strip():
         _check(first_message, "first")  # before anything is stored: the text goes back to the form
@@ -211,6 +224,8 @@ def join_queue(
             age_band=age_band or getattr(member, "age_band", ""),
             topic=topic[:80],
             mood=mood,
+            wanted_counsellor=wanted_counsellor if member is not None else None,
+            share_history=share_history and member is not None,
         )
         if first_message.strip():
             visitor = policies.Participant(member, policies.VISITOR)
@@ -261,7 +276,7 @@ def take_next(*, counsellor) -> Conversation | None:
         raise Refused(
             {"": [_("You have %(n)s chats already, as many as you take at a time.") % {"n": status.capacity}]}
         )
-    for candidate in selectors.queue():
+    for candidate in selectors.queue_for(counsellor):
         try:
             return take(counsellor=counsellor, conversation=candidate)
         except Refused:
@@ -290,7 +305,7 @@ def _tell_supervisors(event: dict) -> None:
 
 
 def keep_record(
-    *, conversation: Conversation, summary: str, topic_codes: list[str], high_risk: bool
+    *, conversation: Conversation, summary: str, topic_codes: list[str], high_risk: bool, handover: str = ""
 ) -> Conversation:
     """The counsellor's summary, topic codes and risk marker (during the chat or after it)."""
     unknown = set(topic_codes) - set(Topic.values)
@@ -300,9 +315,9 @@ def keep_record(
         raise Refused({"summary": [_("A summary can be at most %(max)s characters.") % {"max": MAX_SUMMARY}]})
     newly_at_risk = high_risk and not conversation.high_risk
     conversation.summary, conversation.topic_codes = summary.strip(), sorted(set(topic_codes))
-    conversation.high_risk = high_risk
+    conversation.high_risk, conversation.handover = high_risk, handover.strip()
     with transaction.atomic():
-        conversation.save(update_fields=["summary", "topic_codes", "high_risk"])
+        conversation.save(update_fields=["summary", "topic_codes", "high_risk", "handover"])
         if newly_at_risk:
             _tell_supervisors({"type": "chat.high_risk", "conversation": conversation.pk})
     return conversation
@@ -621,3 +636,76 @@ def remove(*, by: policies.Participant, room: Room, member, reason: str = "") ->
             data={"member": member.pk},
         )
         _announce_on_commit(room.pk, {"type": "chat.recheck"})
+
+
+# --- Saved replies ---------------------------------------------------------------------------------------
+
+
+def save_reply(
+    *, actor, title: str, body: str, shared: bool = False, reply: SavedReply | None = None
+) -> SavedReply:
+    """A counsellor's own saved reply, or (supervisors) one shared with every counsellor."""
+    if shared and not policies.can_share_replies(actor):
+        raise Refused({"shared": [_("Only supervisors share saved replies with everyone.")]})
+    if reply is not None and not policies.can_edit_reply(actor, reply):
+        raise Refused({"": [_("You can change only your own saved replies.")]})
+    if not title.strip() or not body.strip():
+        raise Refused({"": [_("A saved reply needs a title and a text.")]})
+    reply = reply or SavedReply()
+    reply.owner = None if shared else actor
+    reply.title, reply.body = title.strip()[:80], body.strip()
+    reply.save()
+    return reply
+
+
+def delete_reply(*, actor, reply: SavedReply) -> None:
+    if not policies.can_edit_reply(actor, reply):
+        raise Refused({"": [_("You can change only your own saved replies.")]})
+    reply.delete()
+
+
+# --- Bookings --------------------------------------------------------------------------------------------
+
+MAX_BOOKING_MINUTES = 120
+BOOKING_EARLY_MINUTES = 5  # a booked chat can start this much before its time
+
+
+def offer_time(*, counsellor, starts_at, ends_at) -> Booking:
+    if not policies.can_offer_times(counsellor):
+        raise Refused({"": [_("Only counsellors offer times for a chat.")]})
+    if starts_at <= clock.now():
+        raise Refused({"starts_at": [_("Offer a time in the future.")]})
+    if not timedelta(0) < ends_at - starts_at <= timedelta(minutes=MAX_BOOKING_MINUTES):
+        raise Refused(
+            {"ends_at": [_("A booked chat lasts up to %(max)s minutes.") % {"max": MAX_BOOKING_MINUTES}]}
+        )
+    overlapping = Booking.objects.filter(counsellor=counsellor, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if overlapping.exists():
+        raise Refused({"starts_at": [_("You offer a time that overlaps this one already.")]})
+    return Booking.objects.create(counsellor=counsellor, starts_at=starts_at, ends_at=ends_at)
+
+
+def withdraw_time(*, counsellor, booking: Booking) -> None:
+    """A counsellor takes back a time nobody has booked (a booked one stays: the member counts on it)."""
+    if booking.counsellor_id != counsellor.pk or booking.member_id is not None:
+        raise Refused({"": [_("Only a free time of your own can be taken back.")]})
+    booking.delete()
+
+
+def book(*, member, booking: Booking) -> Booking:
+    if not policies.can_book(member):
+        raise Refused({"": [_("Log in to book a time.")]})
+    if selectors.booking_of(member) is not None:
+        raise Refused({"": [_("You have a booked time already. Cancel it first to choose another.")]})
+    with transaction.atomic():
+        booked = Booking.objects.filter(pk=booking.pk, member=None, starts_at__gt=clock.now()).update(
+            member=member, booked_at=clock.now()
+        )
+    if not booked:
+        raise Refused({"": [_("Someone booked that time a moment ago. Choose another.")]})
+    booking.refresh_from_db()
+    return booking
+
+
+def cancel_booking(*, member, booking: Booking) -> None:
+    Booking.objects.filter(pk=booking.pk, member=member).update(member=None, booked_at=None)

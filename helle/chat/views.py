@@ -8,7 +8,8 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,13 +80,23 @@ def start(request):
     state = opening_state(now)
     if not state.is_open:
         return render(request, "chat/closed.html", {"state": state})
-    form = forms.PreChatForm(posted(request))
-    if selectors.queue_is_full():
+    member = _member(request)
+    booking = selectors.booking_of(member)
+    booked_now = (
+        booking is not None and booking.starts_at - timedelta(minutes=services.BOOKING_EARLY_MINUTES) <= now
+    )
+    form = forms.PreChatForm(
+        posted(request), earlier=[] if booked_now else selectors.earlier_counsellors(member)
+    )
+    if selectors.queue_is_full() and not booked_now:
         return _queue_full(request, form)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if booked_now:  # the booked counsellor takes this chat first
+            fields["wanted_counsellor"], fields["booked"] = booking.counsellor, True
         try:
             conversation = services.join_queue(
-                visitor_key=_visitor_key(request, create=True), member=_member(request), **form.cleaned_data
+                visitor_key=_visitor_key(request, create=True), member=member, **fields
             )
         except services.QueueFull:
             return _queue_full(request, form)
@@ -97,7 +108,14 @@ def start(request):
     return render(
         request,
         "chat/start.html",
-        {"form": form, "state": state, "closing_soon": closing_soon},
+        {
+            "form": form,
+            "state": state,
+            "closing_soon": closing_soon,
+            "booking": booking,
+            "booked_now": booked_now,
+            "may_book": policies.can_book(request.user),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -211,6 +229,16 @@ def survey(request, conversation, who):
     return render(request, "chat/survey.html", {"form": form, "conversation": conversation})
 
 
+@_page_of
+def handover(request, conversation, who):
+    """The words to take along to another service, as a text file the young person keeps."""
+    if who.role != policies.VISITOR or not conversation.handover:
+        raise Http404
+    response = HttpResponse(conversation.handover + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="helle-handover.txt"'
+    return response
+
+
 # --- The counsellor's console -------------------------------------------------------------------------
 
 
@@ -227,7 +255,8 @@ def console(request):
             "availability_form": forms.AvailabilityForm(
                 initial={"availability": status.availability, "capacity": status.capacity}
             ),
-            "chats": selectors.active_of(request.user),
+            "chats": [(chat, selectors.shared_history(chat)) for chat in selectors.active_of(request.user)],
+            "replies": selectors.replies_for(request.user),
             "note_form": forms.NoteForm(),
             "counsellor_role": policies.Participant(request.user, policies.COUNSELLOR),
             "to_record": selectors.ended_without_record(request.user),
@@ -286,6 +315,7 @@ def record(request, conversation, who):
             "high_risk": conversation.high_risk,
             "topic_codes": conversation.topic_codes,
             "summary": conversation.summary,
+            "handover": conversation.handover,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -541,3 +571,110 @@ def staff_room(request, pk: int | None = None):
     return render(
         request, "chat/staff_room.html", {"form": form, "room": found}, status=400 if form.errors else 200
     )
+
+
+# --- Saved replies and booked times ------------------------------------------------------------------
+
+
+@never_cache
+@staff_page("chat.counsel")
+def replies(request, pk: int | None = None):
+    reply = selectors.reply_by_pk(pk) if pk else None
+    if pk and (reply is None or not policies.can_edit_reply(request.user, reply)):
+        raise Http404
+    may_share = policies.can_share_replies(request.user)
+    initial = {"title": reply.title, "body": reply.body, "shared": reply.owner_id is None} if reply else {}
+    form = forms.ReplyForm(posted(request), initial=initial, may_share=may_share)
+    if request.method == "POST" and "delete" in request.POST and reply is not None:
+        services.delete_reply(actor=request.user, reply=reply)
+        return redirect("chat:replies")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_reply(actor=request.user, reply=reply, **form.cleaned_data)
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("chat:replies")
+    return render(
+        request,
+        "chat/replies.html",
+        {"form": form, "reply": reply, "replies": selectors.replies_for(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@staff_page("chat.counsel")
+def times(request):
+    """The times this counsellor offers for booked chats, and who booked them."""
+    form = forms.OfferTimeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        starts_at = form.cleaned_data["starts_at"]
+        try:
+            services.offer_time(
+                counsellor=request.user,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=form.cleaned_data["minutes"]),
+            )
+        except Refused as refused:
+            add_refusal(form, refused)
+        else:
+            return redirect("chat:times")
+    return render(
+        request,
+        "chat/times.html",
+        {"form": form, "times": selectors.times_of(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@staff_page("chat.counsel")
+def withdraw_time(request, pk: int):
+    booking = selectors.booking_by_pk(pk)
+    if booking is None or booking.counsellor_id != request.user.pk:
+        raise Http404
+    try:
+        services.withdraw_time(counsellor=request.user, booking=booking)
+    except Refused as refused:
+        for reasons in refused.errors.values():
+            messages.error(request, " ".join(str(r) for r in reasons))
+    return redirect("chat:times")
+
+
+@never_cache
+@login_required
+def book(request):
+    """A member books a time with a counsellor, or sees and cancels the time they booked."""
+    return render(
+        request,
+        "chat/book.html",
+        {"booking": selectors.booking_of(request.user), "free": selectors.free_times()},
+    )
+
+
+@require_POST
+@login_required
+def book_time(request, pk: int):
+    booking = selectors.booking_by_pk(pk)
+    if booking is None:
+        raise Http404
+    try:
+        services.book(member=request.user, booking=booking)
+    except Refused as refused:
+        for reasons in refused.errors.values():
+            messages.error(request, " ".join(str(r) for r in reasons))
+    else:
+        messages.success(request, _("Your time is booked. Come to the chat at that time."))
+    return redirect("chat:book")
+
+
+@require_POST
+@login_required
+def cancel_booking(request):
+    booking = selectors.booking_of(request.user)
+    if booking is not None:
+        services.cancel_booking(member=request.user, booking=booking)
+        messages.success(request, _("Your booking is cancelled."))
+    return redirect("chat:book")

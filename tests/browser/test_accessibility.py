@@ -423,6 +423,10 @@ VISITS = [
     Visit("chat-overview", "supervisor", path("/counselling/all/")),
     Visit("chat-observe", "supervisor", path("/counselling/{observed_chat_pk}/")),
     Visit("chat-transfer", "supervisor", path("/counselling/{supervisor_chat_pk}/transfer/")),
+    Visit("chat-replies", "supervisor", path("/counselling/replies/")),
+    Visit("chat-reply", "supervisor", path("/counselling/replies/{reply_pk}/")),
+    Visit("chat-times", "supervisor", path("/counselling/times/")),
+    Visit("chat-book", "member", path("/chat/book/")),
     Visit("rooms", "anonymous", path("/rooms/")),
     Visit("room-anonymous", "anonymous", path("/rooms/{room_pk}/")),
     Visit("room-member", "member", path("/rooms/{room_pk}/")),
@@ -439,6 +443,10 @@ NOT_PAGES = {
     "chat:availability",
     "chat:console_queue",
     "chat:end",
+    "chat:book_time",
+    "chat:cancel_booking",
+    "chat:handover",
+    "chat:withdraw_time",
     "chat:join_room",
     "chat:lead_room",
     "chat:leave_room",
@@ -728,6 +736,10 @@ def make_chats(*, supervisor, counsellor, peer, member) -> SimpleNamespace:
         closes_at=now + timedelta(hours=2),
     )
     chat_services.join_room(room=room, member=member)
+    reply = chat_services.save_reply(actor=supervisor, title="Hilsen", body="Hej, godt du skriver.", shared=True)
+    chat_services.offer_time(
+        counsellor=supervisor, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, minutes=45)
+    )
     chat_services.post_message(
         sender=chat_policies.Participant(member, chat_policies.MEMBER),
         conversation=room.conversation,
@@ -735,7 +747,10 @@ def make_chats(*, supervisor, counsellor, peer, member) -> SimpleNamespace:
         body="Hej alle",
     )
     return SimpleNamespace(
-        supervisor_chat_pk=with_supervisor.pk, observed_chat_pk=with_counsellor.pk, room_pk=room.pk
+        supervisor_chat_pk=with_supervisor.pk,
+        observed_chat_pk=with_counsellor.pk,
+        room_pk=room.pk,
+        reply_pk=reply.pk,
     )
 
 

@@ -39,6 +39,7 @@ EXPECTED = {
     "chat:record": {"counsellor": 200},
     "chat:notes": {"counsellor": 200, "supervisor": 200},
     "chat:transfer": {"counsellor": 200, "supervisor": 200},
+    "chat:handover": {},  # nothing to take along in this chat: 404 for everyone
 }
 
 

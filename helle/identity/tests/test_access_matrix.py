@@ -39,6 +39,7 @@ MEMBER_PAGES = [
     "identity:recovery_codes_regenerate",
     "letters:write",
     "letters:inbox",
+    "chat:book",
 ]
 STAFF_PAGES = ["core:staff"]
 # Where letters are answered and reviewed: only for those who do that (and peer advisers, where
@@ -61,6 +62,8 @@ ROLE_PAGES = {
     "letters:statistics": {Role.SUPERVISOR, Role.RESEARCHER, Role.ADMIN},
     "letters:topics": {Role.SUPERVISOR, Role.ADMIN},
     "chat:console": {Role.COUNSELLOR, Role.SUPERVISOR},
+    "chat:replies": {Role.COUNSELLOR, Role.SUPERVISOR},
+    "chat:times": {Role.COUNSELLOR, Role.SUPERVISOR},
     "chat:overview": {Role.SUPERVISOR},
     "chat:staff_rooms": {Role.SUPERVISOR, Role.ADMIN},
     "chat:staff_room_new": {Role.SUPERVISOR, Role.ADMIN},

@@ -316,6 +316,19 @@
       window.sessionStorage.removeItem("helle.chat." + chat.getAttribute("data-chat") + ".draft");
     }
   });
+  // A saved reply goes into the message box of its chat, to be read and changed before sending.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("[data-saved-replies]") || !select.value) { return; }
+    var root = document.querySelector("[data-chat='" + select.getAttribute("data-saved-replies") + "']");
+    var box = root && root.querySelector("textarea");
+    if (box) {
+      box.value = box.value ? box.value + " " + select.value : select.value;
+      box.dispatchEvent(new Event("input"));
+      box.focus();
+    }
+    select.value = "";
+  });
   document.addEventListener("DOMContentLoaded", start);
   document.addEventListener("htmx:load", start);
 }());
