@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 NEW_MEMBER = ("Solsikke", "en lang og hemmelig sætning")
-STEPS = 16
+STEPS = 20
 DEMO_THREAD = "Min bedste veninde er flyttet"  # from helle/forum/demo.py
 
 # Run with `manage.py shell` after seed_demo: reactions on the peer adviser's reply and a
@@ -261,10 +261,28 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
             page.locator("#similar").evaluate("box => box.scrollIntoView({block: 'start'})")
             shot(page, "14-letters-write", "before sending: answers to similar letters")
 
+            # A young person without an account starts a chat and waits with a place and an estimate.
+            page = new_page()
+            page.goto("/chat/")
+            shot(page, "17-chat-start", "chat: the short, optional form before the chat")
+            page.select_option("#id_topic", "school")
+            page.fill("#id_first_message", "Hej. Jeg er så nervøs for min eksamen i morgen.")
+            page.locator("main form button[type='submit']").click()
+            page.locator("[data-chat-log] [data-seq='1']").wait_for()
+            shot(page, "18-chat-waiting", "chat: waiting with a place in the queue, writing already")
+
             page = new_page()
             log_in(page, "Demo Medlem", passwords["Demo Medlem"])
             page.goto("/account/")
             shot(page, "05-account", "account page")
+            page.goto("/rooms/")
+            page.locator("main .room-list a").first.click()
+            page.locator("main form[action$='/join/'] button").click()
+            page.wait_for_load_state()
+            page.locator("[data-chat-form] textarea").fill("Hej alle, jeg er også tit alene i weekenden.")
+            page.locator("[data-chat-form] button[type='submit']").click()
+            page.locator("[data-chat-log] [data-seq='1']").wait_for()
+            shot(page, "20-group-chat", "a group chat with a host, nicknames and the house rules")
             page.goto("/letters/mine/")
             page.locator("main .thread-list a").last.click()  # the oldest letter: answered
             page.locator("#answer").evaluate("answer => answer.scrollIntoView({block: 'start'})")
@@ -278,6 +296,10 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
             page.wait_for_url(f"{url}/staff/")
             page.goto("/answering/")
             shot(page, "16-letters-queue", "counsellor: the letters to answer (no text before the claim)")
+            page.set_viewport_size(DESKTOP)
+            page.goto("/counselling/")
+            page.locator("[data-chat] [data-chat-log] [data-seq='3']").first.wait_for()
+            shot(page, "19-chat-console", "the counsellor's console: the queue, a chat, notes and saved replies")
 
             page = new_page()
             log_in(page, "Demo Admin", passwords["Demo Admin"])

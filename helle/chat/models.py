@@ -53,7 +53,7 @@ class Conversation(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COUNSELLING)
     # The pre-chat form, all optional: what a counsellor sees before taking the chat.
     age_band = models.CharField(max_length=8, blank=True)
-    topic = models.CharField(max_length=80, blank=True)
+    topic = models.CharField(max_length=80, blank=True, choices=Topic.choices)
     mood = models.PositiveSmallIntegerField(null=True, blank=True)  # how they feel, 1 (bad) to 5 (good)
     left_at = models.DateTimeField(
         null=True, blank=True

@@ -74,32 +74,38 @@ def open_conversation_of(member, visitor_key: str | None) -> Conversation | None
     )
 
 
+def _counselling():
+    """1:1 chats only: a group chat has a host, not a counsellor's place."""
+    return Conversation.objects.filter(kind=Conversation.Kind.COUNSELLING)
+
+
 def active_count(counsellor) -> int:
-    return Conversation.objects.filter(counsellor=counsellor, state=Conversation.State.ACTIVE).count()
+    return _counselling().filter(counsellor=counsellor, state=Conversation.State.ACTIVE).count()
 
 
 def active_of(counsellor) -> list[Conversation]:
     """The counsellor's chats now, oldest first (the order of the panes in the console)."""
     return list(
-        Conversation.objects.filter(counsellor=counsellor, state=Conversation.State.ACTIVE).order_by(
-            "started_at", "id"
-        )
+        _counselling()
+        .filter(counsellor=counsellor, state=Conversation.State.ACTIVE)
+        .order_by("started_at", "id")
     )
 
 
 def ended_without_record(counsellor, *, limit: int = 10) -> list[Conversation]:
     """Ended chats whose summary the counsellor has still to write, newest first."""
     return list(
-        Conversation.objects.filter(
-            counsellor=counsellor, state=Conversation.State.ENDED, summary=""
-        ).order_by("-ended_at")[:limit]
+        _counselling()
+        .filter(counsellor=counsellor, state=Conversation.State.ENDED, summary="")
+        .order_by("-ended_at")[:limit]
     )
 
 
 def all_open() -> list[Conversation]:
     """Every waiting and active chat, for the supervisor: crises first, then the longest waiting."""
     return list(
-        Conversation.objects.exclude(state=Conversation.State.ENDED)
+        _counselling()
+        .exclude(state=Conversation.State.ENDED)
         .select_related("counsellor")
         .order_by("-crisis", "created_at", "id")
     )
@@ -152,9 +158,9 @@ def estimated_wait(position: int, *, days: int = 28) -> timedelta | None:
     length = _median(
         [
             ended - started
-            for started, ended in Conversation.objects.filter(
-                ended_at__gte=since, started_at__isnull=False
-            ).values_list("started_at", "ended_at")
+            for started, ended in _counselling()
+            .filter(ended_at__gte=since, started_at__isnull=False)
+            .values_list("started_at", "ended_at")
         ]
     )
     on_duty = CounsellorStatus.objects.exclude(availability=CounsellorStatus.Availability.PAUSE).aggregate(

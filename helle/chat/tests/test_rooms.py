@@ -239,3 +239,14 @@ def test_over_the_socket_members_see_nicknames_masked_contact_details_and_remova
     assert "22 33 44 55" in frames["host"]["body"]  # the host sees what was written, to act on it
     assert no_typing  # no typing marks in a group
     assert closed == {"type": "websocket.close", "code": 4404}
+
+
+@pytest.mark.django_db
+def test_hosting_a_room_takes_no_place_of_a_counsellors_chats(clock, planner, make_member):
+    counsellor = make_member("Rådgiver Rolf", role=Role.COUNSELLOR, age_band=AgeBand.OVER_25)
+    room = _room(planner, counsellor)
+    assert selectors.active_count(counsellor) == 0 and selectors.active_of(counsellor) == []
+    assert room.conversation not in selectors.all_open()
+    staff = Client()
+    log_in(staff, counsellor, second_factor=True)
+    assert f'data-chat="{room.pk}"' not in staff.get("/counselling/").content.decode()
