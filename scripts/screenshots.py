@@ -299,7 +299,7 @@ def take_screenshots(url: str, env: dict[str, str], passwords: dict[str, str]) -
             page.set_viewport_size(DESKTOP)
             page.goto("/counselling/")
             page.locator("[data-chat] [data-chat-log] [data-seq='3']").first.wait_for()
-            shot(page, "19-chat-console", "the counsellor's console: the queue, a chat, notes and saved replies")
+            shot(page, "19-chat-console", "the counsellor's console: the queue, chats, notes, saved replies")
 
             page = new_page()
             log_in(page, "Demo Admin", passwords["Demo Admin"])

@@ -736,7 +736,9 @@ def make_chats(*, supervisor, counsellor, peer, member) -> SimpleNamespace:
         closes_at=now + timedelta(hours=2),
     )
     chat_services.join_room(room=room, member=member)
-    reply = chat_services.save_reply(actor=supervisor, title="Hilsen", body="Hej, godt du skriver.", shared=True)
+    reply = chat_services.save_reply(
+        actor=supervisor, title="Hilsen", body="Hej, godt du skriver.", shared=True
+    )
     chat_services.offer_time(
         counsellor=supervisor, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, minutes=45)
     )
