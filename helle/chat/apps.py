@@ -30,6 +30,7 @@ class ChatConfig(AppConfig):
                 surface=Surface.CHAT,
                 link=lambda message: reverse("chat:observe", args=[message.conversation_id]),
                 may_read=policies.may_read_message,
+                may_report=policies.may_report_message,
             )
         )
         data_protection.register(data_protection.DataSection("chat", gdpr.export, gdpr.erase))

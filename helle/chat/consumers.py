@@ -220,6 +220,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 frame["crisis"] = True
             if self.is_group:
                 frame["author"] = event["author"]
+                frame["id"] = event["id"]  # for "report this message"
         await self._send(frame)
         self.last_sent = event["seq"]
 

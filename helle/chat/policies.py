@@ -190,3 +190,12 @@ def can_book(user) -> bool:
 
 def can_offer_times(user) -> bool:
     return can_counsel(user)
+
+
+def may_report_message(user, message) -> bool:
+    """Someone it was written to reports it: a member or host of its group chat, never the writer.
+    (In a 1:1 chat the counsellor acts on the spot and the young person ends the chat.)"""
+    if message.sender_id is not None and getattr(user, "pk", None) == message.sender_id:
+        return False
+    who = participant(user, None, message.conversation)
+    return who is not None and who.role in (HOST, MEMBER)

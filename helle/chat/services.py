@@ -147,6 +147,7 @@ def event_for(message: Message) -> dict:
     """What the channel layer carries: both wordings, so each reader's socket picks its own."""
     return {
         "type": "chat.message",
+        "id": message.pk,
         "seq": message.seq,
         "sender": message.sender_id,
         "from_visitor": message.from_visitor,

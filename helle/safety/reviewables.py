@@ -29,6 +29,9 @@ class Reviewable:
     # the pipeline found, and only those `may_read` allows (its own rules for the content) see
     # the item at all; they read the text in its place.
     may_read: Callable[[Any, Any], bool] | None = None
+    # Who may report it: anyone who can see it (public content, the default), or, for private
+    # content, only those it was written to (a group chat's members); a letter is reported by nobody.
+    may_report: Callable[[Any, Any], bool] | None = None
 
 
 def link_to(target_type: str, target_id: str) -> str:
@@ -63,6 +66,14 @@ def may_read(user, target_type: str, target_id: str) -> bool:
         return True
     target = load(target_type, target_id)
     return target is not None and reviewable.may_read(user, target)
+
+
+def may_report(user, target_type: str, target) -> bool:
+    """Whether `user` may report this content (and so see its excerpt on the report page)."""
+    reviewable = _registry[target_type]
+    if reviewable.may_report is not None:
+        return reviewable.may_report(user, target)
+    return reviewable.may_read is None  # private content without its own rule: nobody
 
 
 def can_be_hidden(target_type: str) -> bool:

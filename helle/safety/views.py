@@ -37,6 +37,8 @@ def report(request, target_type: str, target_id: str):
     target = reviewables.load(target_type, target_id)
     if target is None or target == request.user:
         raise Http404
+    if not reviewables.may_report(request.user, target_type, target):
+        raise Http404  # private content: nobody learns it exists, nor reads it here
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.report(reporter=request.user, target=target, **form.cleaned_data)

@@ -250,3 +250,37 @@ def test_hosting_a_room_takes_no_place_of_a_counsellors_chats(clock, planner, ma
     staff = Client()
     log_in(staff, counsellor, second_factor=True)
     assert f'data-chat="{room.pk}"' not in staff.get("/counselling/").content.decode()
+
+
+@pytest.mark.django_db
+def test_members_report_someone_elses_message_and_nobody_outside_reads_it_by_its_number(
+    clock, planner, host, make_member
+):
+    room = _room(planner, host)
+    alma, bo = make_member("Alma"), make_member("Bo")
+    for member in (alma, bo):
+        services.join_room(room=room, member=member)
+    message, _ = _write(alma, room, "Du er så dum", "a1")
+    bo_client, alma_client, outsider = Client(), Client(), Client()
+    log_in(bo_client, bo)
+    log_in(alma_client, alma)
+    log_in(outsider, make_member("Udenfor"))
+    url = f"/report/chat.message/{message.pk}/"
+    assert "Du er så dum" in bo_client.get(url).content.decode()
+    bo_client.post(url, {"category": "harassment", "note": ""})
+    from helle.safety.models import Report
+
+    assert Report.objects.filter(reporter=bo).exists()
+    assert alma_client.get(url).status_code == 404  # not one's own
+    assert outsider.get(url).status_code == 404  # nor a chat one is not in
+
+
+@pytest.mark.django_db
+def test_a_letter_cannot_be_reported_or_read_through_the_report_page(clock, member, make_member):
+    from helle.letters import services as letter_services
+    from helle.letters.models import Topic
+
+    letter = letter_services.send_letter(writer=member, topic=Topic.objects.first(), body="Mit private brev")
+    other = Client()
+    log_in(other, make_member("Nysgerrig"))
+    assert other.get(f"/report/letters.letter/{letter.pk}/").status_code == 404

@@ -180,6 +180,13 @@
     time.className = "chat-message__time";
     time.textContent = new Date(frame.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
     item.append(who, body, time);
+    if (frame.id && !frame.mine && this.text("report")) {  // group chats: report someone else's message
+      var report = document.createElement("a");
+      report.href = "/report/chat.message/" + frame.id + "/";
+      report.className = "chat-message__report";
+      report.textContent = this.text("report");
+      item.appendChild(report);
+    }
     this.log.appendChild(item);
     item.scrollIntoView({ block: "nearest" });
     if (!frame.mine && document.visibilityState === "visible") {
