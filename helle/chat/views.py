@@ -33,6 +33,12 @@ def _visitor_key(request, *, create: bool = False) -> str | None:
     return key
 
 
+def _tell_refusal(request, refused: Refused) -> None:
+    """A refused action on a page without its own form: the reasons show at the top of the next page."""
+    for reasons in refused.errors.values():
+        messages.error(request, " ".join(str(reason) for reason in reasons))
+
+
 def _member(request):
     return request.user if request.user.is_authenticated else None
 
@@ -296,8 +302,7 @@ def take_next(request):
     try:
         taken = services.take_next(counsellor=request.user)
     except Refused as refused:
-        for reasons in refused.errors.values():
-            messages.error(request, " ".join(str(r) for r in reasons))
+        _tell_refusal(request, refused)
     else:
         if taken is None:
             messages.info(request, _("Nobody is waiting right now."))
@@ -418,8 +423,7 @@ def take_over(request, conversation, who):
     try:
         services.take_over(supervisor=who, conversation=conversation)
     except Refused as refused:
-        for reasons in refused.errors.values():
-            messages.error(request, " ".join(str(r) for r in reasons))
+        _tell_refusal(request, refused)
         return redirect("chat:observe", pk=conversation.pk)
     return redirect("chat:console")
 
@@ -476,8 +480,7 @@ def join_room(request, pk: int):
     try:
         services.join_room(room=found, member=request.user)
     except Refused as refused:
-        for reasons in refused.errors.values():
-            messages.error(request, " ".join(str(r) for r in reasons))
+        _tell_refusal(request, refused)
     return redirect("chat:room", pk=pk)
 
 
@@ -530,8 +533,7 @@ def remove_member(request, pk: int, member_pk: int):
     try:
         services.remove(by=who, room=found, member=membership.member)
     except Refused as refused:
-        for reasons in refused.errors.values():
-            messages.error(request, " ".join(str(r) for r in reasons))
+        _tell_refusal(request, refused)
     else:
         messages.success(
             request, _("%(name)s has left the group chat.") % {"name": membership.member.nickname}
@@ -638,8 +640,7 @@ def withdraw_time(request, pk: int):
     try:
         services.withdraw_time(counsellor=request.user, booking=booking)
     except Refused as refused:
-        for reasons in refused.errors.values():
-            messages.error(request, " ".join(str(r) for r in reasons))
+        _tell_refusal(request, refused)
     return redirect("chat:times")
 
 
@@ -663,8 +664,7 @@ def book_time(request, pk: int):
     try:
         services.book(member=request.user, booking=booking)
     except Refused as refused:
-        for reasons in refused.errors.values():
-            messages.error(request, " ".join(str(r) for r in reasons))
+        _tell_refusal(request, refused)
     else:
         messages.success(request, _("Your time is booked. Come to the chat at that time."))
     return redirect("chat:book")
