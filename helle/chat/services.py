@@ -28,7 +28,7 @@ from helle.chat.models import (
     Topic,
 )
 from helle.core import clock
-from helle.core.events import send_to_member_on_commit
+from helle.core.events import STAFF_ALERTS_GROUP, send_to_group_on_commit, send_to_member_on_commit
 from helle.core.services import Refused, record_audit
 from helle.core.text import has_control_characters
 from helle.identity.models import AgeBand
@@ -231,7 +231,18 @@ def join_queue(
         if first_message.strip():
             visitor = policies.Participant(member, policies.VISITOR)
             post_message(sender=visitor, conversation=conversation, client_msg_id="first", body=first_message)
+        if topic in CRISIS_TOPICS and not conversation.crisis:
+            # Choosing "thoughts of suicide" or "self-harm" in the form is triage enough: first in
+            # line, and the staff on duty are told, as when the pipeline reads a crisis.
+            Conversation.objects.filter(pk=conversation.pk).update(crisis=True)
+            conversation.crisis = True
+            send_to_group_on_commit(
+                STAFF_ALERTS_GROUP, {"type": "crisis.alert", "item": None, "surface": Surface.CHAT}
+            )
     return conversation
+
+
+CRISIS_TOPICS = {Topic.SUICIDE, Topic.SELF_HARM}
 
 
 def leave_queue(*, conversation: Conversation) -> None:

@@ -86,3 +86,11 @@ def test_the_typical_wait_is_the_median_of_recent_chats(clock, make_member, coun
         clock.advance(minutes=minutes)
         services.take_next(counsellor=counsellor)
     assert selectors.typical_wait() == timedelta(minutes=10)
+
+
+def test_choosing_thoughts_of_suicide_in_the_form_puts_the_chat_first_and_alerts_staff(make_member):
+    waiting = _join(make_member("Venter"), first_message="Hej")
+    with mock.patch("helle.chat.services.send_to_group_on_commit") as alert:
+        triaged = _join(make_member("Triage"), topic="suicide")
+    assert triaged.crisis and alert.call_args.args[1]["type"] == "crisis.alert"
+    assert [c.pk for c in selectors.queue()] == [triaged.pk, waiting.pk]
