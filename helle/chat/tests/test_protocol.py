@@ -275,3 +275,27 @@ def test_numbers_stay_in_order_when_both_sides_write_at_once(visitor, counsellor
         Message.objects.filter(conversation=conversation).order_by("seq").values_list("seq", flat=True)
     )
     assert seqs == list(range(1, 21))
+
+
+def test_a_ping_delivers_a_stored_message_whose_news_never_came(visitor, counsellor, conversation):
+    """A process that dies between commit and announcement: the next ping fills the gap."""
+
+    async def scenario():
+        adult = await _connect(counsellor, conversation.pk)
+        await _until(adult, "ready")
+        await sync_to_async(Message.objects.create)(
+            conversation=conversation,
+            seq=1,
+            sender=visitor,
+            from_visitor=True,
+            client_msg_id="unannounced",
+            body="gemt, aldrig meldt",
+        )
+        await sync_to_async(type(conversation).objects.filter(pk=conversation.pk).update)(last_seq=1)
+        await adult.send_json_to({"type": "ping"})
+        frames = await _until(adult, "pong")
+        await adult.disconnect()
+        return frames
+
+    frames = async_to_sync(scenario)()
+    assert [(f["type"], f.get("seq")) for f in frames] == [("message", 1), ("pong", None)]
