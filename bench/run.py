@@ -4,6 +4,7 @@ Benchmarks are not tests: they measure, on this machine, and write the figures d
 with the machine and the date. Run them on a quiet machine.
 """
 
+import argparse
 import os
 import platform
 import subprocess
@@ -19,7 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench import forum, safety_pipeline  # noqa: E402
+from bench import chat, forum, safety_pipeline  # noqa: E402
 
 
 def machine() -> str:
@@ -71,23 +72,51 @@ def reference_loop_ms() -> float:
     return best * 1000
 
 
+BENCHMARKS = {  # name: (what is printed while it runs, the function that returns its section)
+    "safety": ("safety pipeline", safety_pipeline.run),
+    "forum": ("forum thread page, against Misago (several minutes)", forum.run),
+    "chat": ("chat, against Synapse (about 20 minutes)", chat.run),
+}
+
+
+def kept_sections(path: Path) -> dict[str, str]:
+    """The sections of the last docs/benchmarks.md by their heading, to keep those not run now."""
+    if not path.exists():
+        return {}
+    parts = ("\n" + path.read_text(encoding="utf-8")).split("\n## ")[1:]
+    return {part.split("\n", 1)[0]: "## " + part.rstrip("\n") + "\n" for part in parts}
+
+
 def main() -> None:
-    sections = []
-    print("1/2 safety pipeline ...", flush=True)
-    sections.append(safety_pipeline.run())
-    print("2/2 forum thread page, against Misago (several minutes) ...", flush=True)
-    sections.append(forum.run())
+    parser = argparse.ArgumentParser(description="Run the benchmarks and write docs/benchmarks.md.")
+    parser.add_argument(
+        "--only",
+        choices=sorted(BENCHMARKS),
+        action="append",
+        help="run only these (the other parts are kept)",
+    )
+    only = parser.parse_args().only or list(BENCHMARKS)
+    output = ROOT / "docs" / "benchmarks.md"
+    # A part run alone replaces its own section; the others keep the figures of their own run.
+    sections = kept_sections(output) if len(only) < len(BENCHMARKS) else {}
+    for number, name in enumerate(only, 1):
+        label, run = BENCHMARKS[name]
+        print(f"{number}/{len(only)} {label} ...", flush=True)
+        section = run()
+        sections[section.split("\n", 1)[0].removeprefix("## ")] = section
+    kept = [name for name in BENCHMARKS if name not in only]
     header = [
         "# Benchmarks",
         "",
         "Made by `make bench` (bench/run.py). Figures are from one run on the machine below;",
         "compare runs on the same machine only.",
         "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        + (f" ({', '.join(only)} only; {', '.join(kept)}: as measured in an earlier run)" if kept else ""),
         f"- Machine: {machine()}",
         "",
     ]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(header + sections) + "\n", encoding="utf-8")
+    output.write_text("\n".join(header + list(sections.values())) + "\n", encoding="utf-8")
     print("Wrote docs/benchmarks.md")
 
 
