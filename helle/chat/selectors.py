@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from helle.chat import policies
 from helle.chat.models import (
@@ -317,7 +317,9 @@ def shared_history(conversation: Conversation) -> list[Conversation]:
 
 
 def replies_for(user) -> list[SavedReply]:
-    return list(SavedReply.objects.filter(Q(owner=user) | Q(owner=None)).order_by("owner_id", "title"))
+    """Shared replies first (the same on every database: NULL sorts first), then one's own, by title."""
+    shared_first = F("owner_id").asc(nulls_first=True)
+    return list(SavedReply.objects.filter(Q(owner=user) | Q(owner=None)).order_by(shared_first, "title"))
 
 
 def reply_by_pk(pk: int) -> SavedReply | None:

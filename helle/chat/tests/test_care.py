@@ -181,7 +181,7 @@ def test_a_waiting_chat_whose_young_person_left_long_ago_ends(clock):
     services.join_queue(visitor_key="her")
     clock.advance(minutes=services.REJOIN_MINUTES + 1)
     assert services.delete_old_chats().abandoned == 1
-    assert list(Conversation.objects.values_list("visitor_key", "state")) == [
+    assert list(Conversation.objects.order_by("pk").values_list("visitor_key", "state")) == [
         ("væk", "ended"),
         ("her", "waiting"),
     ]
