@@ -173,13 +173,16 @@ def estimated_wait(position: int, *, days: int = 28) -> timedelta | None:
 
 def supervisor_ids() -> list[int]:
     """Everyone who may follow any chat: they are told when a chat is marked high risk."""
-    observe = Permission.objects.get(content_type__app_label="chat", codename="observe")
-    members = get_user_model().objects.filter(is_active=True)
-    return list(
-        members.filter(Q(groups__permissions=observe) | Q(user_permissions=observe) | Q(is_superuser=True))
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    return list(_holders_of("observe", or_superuser=True).values_list("pk", flat=True))
+
+
+def _holders_of(codename: str, *, or_superuser: bool = False):
+    """Active members holding a chat permission, through a role's group or given to them alone."""
+    permission = Permission.objects.get(content_type__app_label="chat", codename=codename)
+    holds = Q(groups__permissions=permission) | Q(user_permissions=permission)
+    if or_superuser:
+        holds |= Q(is_superuser=True)
+    return get_user_model().objects.filter(is_active=True).filter(holds).distinct()
 
 
 def notes_of(conversation: Conversation) -> list[StaffNote]:
@@ -248,14 +251,7 @@ def membership(room: Room, member) -> RoomMember | None:
 
 def hosts():
     """Who may host a group chat: those whose role (and, later, certification) allows it."""
-    host_room = Permission.objects.get(content_type__app_label="chat", codename="host_room")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__permissions=host_room) | Q(user_permissions=host_room))
-        .distinct()
-        .order_by("nickname")
-    )
+    return _holders_of("host_room").order_by("nickname")
 
 
 # --- Continuity, saved replies and bookings ------------------------------------------------------------
